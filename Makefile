@@ -1,0 +1,36 @@
+# Koppel: `make demo` runs everything on SQLite; `make test` runs the suite on PostgreSQL, SQLite and Redis.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+RUN := $(UV) run --frozen
+
+.PHONY: demo test bench install install-dev services lint migrate clean
+
+# Install uv with pip when it is missing, then the locked dependencies.
+install:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --no-dev
+
+install-dev:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+migrate: install
+	$(RUN) --no-dev koppel db upgrade
+
+demo: migrate
+	$(RUN) --no-dev koppel demo load
+	$(RUN) --no-dev koppel serve
+
+# Start PostgreSQL and Redis when they are not answering.
+services:
+	@bash scripts/ensure-services.sh
+
+test: install-dev services
+	$(RUN) pytest
+
+lint: install-dev
+	$(RUN) ruff check .
+
+clean:
+	rm -rf var .pytest_cache

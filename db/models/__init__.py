@@ -1,0 +1,28 @@
+"""All tables, one module per aggregate; importing this package registers them all."""
+
+from sqlmodel import SQLModel
+
+# Named constraints keep migrations reproducible on PostgreSQL and SQLite alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # noqa: E402
+from db.models.municipalities import Municipality  # noqa: E402
+from db.models.outbox import OutboxMessage  # noqa: E402
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Initiative",
+    "InitiativeLabel",
+    "Municipality",
+    "Need",
+    "Offer",
+    "OutboxMessage",
+    "metadata",
+]

@@ -1,0 +1,12 @@
+"""Municipality: the tenant unit, identified by its CBS code."""
+
+from sqlmodel import Field, SQLModel
+
+
+class Municipality(SQLModel, table=True):
+    """A Dutch municipality (gemeente)."""
+
+    __tablename__ = "municipality"
+
+    code: str = Field(primary_key=True, max_length=6, description="CBS code such as GM0392")
+    name: str = Field(max_length=120)

@@ -1,0 +1,63 @@
+"""The ASGI application: JSON API under /api/v1, health, and the web sub-app at /."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from services.api import errors
+from services.config import get_settings
+from services.initiatives.routes import router as initiatives_router
+from services.system.routes import health_router
+from services.system.routes import router as system_router
+from web.app import create_web_app
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+
+
+async def _embedded_beat(interval: float) -> None:
+    """In embedded mode (no broker) run the periodic jobs in-process."""
+    from services.outbox import relay
+
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_in_threadpool(relay.publish_pending)
+        except Exception:
+            log.exception("embedded outbox relay failed")
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    task = None
+    if app.state.embedded_worker:
+        task = asyncio.create_task(_embedded_beat(60.0))
+    yield
+    if task:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
+    """Build the application; embedded_worker defaults to 'no broker configured'."""
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    app = FastAPI(
+        title="Koppel",
+        summary="Matchmaking for civic initiatives in the Dutch social domain",
+        version="0.1.0",
+        lifespan=_lifespan,
+    )
+    app.state.embedded_worker = settings.eager_tasks if embedded_worker is None else \
+        embedded_worker
+    errors.install(app)
+    app.include_router(health_router)
+    app.include_router(system_router, prefix=API_PREFIX)
+    app.include_router(initiatives_router, prefix=API_PREFIX)
+    app.mount("/", create_web_app())
+    return app

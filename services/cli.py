@@ -1,0 +1,107 @@
+"""The `koppel` command line for admin work."""
+
+import subprocess
+import sys
+
+import typer
+
+from services.config import get_settings
+
+app = typer.Typer(help="Koppel: beheer vanaf de opdrachtregel.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demodata.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Outbox.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(outbox_app, name="outbox")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the configured database to a revision (default: head)."""
+    from db import migrate
+
+    migrate.upgrade(revision=revision)
+    typer.echo(f"database at {revision}: {_safe_url()}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree."""
+    from db import migrate
+
+    migrate.check()
+    typer.echo("schema matches the models")
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the publication's example initiatives (idempotent)."""
+    from db.session import unit_of_work
+    from services import demo
+
+    with unit_of_work() as session:
+        result = demo.load(session)
+    typer.echo(
+        f"demo: {result.municipalities} municipalities, {result.initiatives_added} initiatives "
+        f"added, {result.initiatives_present} already present"
+    )
+
+
+@outbox_app.command("relay")
+def outbox_relay() -> None:
+    """Publish outbox messages left pending."""
+    from services.outbox import relay
+
+    typer.echo(f"published {relay.publish_pending()} messages")
+
+
+@app.command()
+def serve(host: str | None = None, port: int | None = None, reload: bool = False) -> None:
+    """Serve API, web and (without a broker) the in-process worker."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "services.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def worker(
+    beat: bool = typer.Option(False, help="Also run the periodic jobs (single-node setups)."),
+    concurrency: int = 2,
+    pool: str = "prefork",
+) -> None:
+    """Run a Celery worker on the configured broker."""
+    if not get_settings().redis_url:
+        typer.echo("KOPPEL_REDIS_URL is not set: tasks already run inside `koppel serve`.",
+                   err=True)
+        raise typer.Exit(2)
+    from services.worker.queues import Queue
+
+    args = [sys.executable, "-m", "celery", "-A", "services.worker.app:celery_app", "worker",
+            "--loglevel", get_settings().log_level, "--concurrency", str(concurrency),
+            "--pool", pool, "-Q", ",".join(q.value for q in Queue)]
+    if beat:
+        args.append("--beat")
+    raise typer.Exit(subprocess.call(args))
+
+
+@app.command()
+def beat() -> None:
+    """Run Celery beat (the periodic jobs of services/worker/schedules.py)."""
+    args = [sys.executable, "-m", "celery", "-A", "services.worker.app:celery_app", "beat",
+            "--loglevel", get_settings().log_level, "--schedule", "var/celerybeat-schedule"]
+    raise typer.Exit(subprocess.call(args))
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(get_settings().sqlalchemy_url).render_as_string(hide_password=True)

@@ -1,0 +1,57 @@
+"""Settings for every Koppel process, read from the environment (prefix KOPPEL_)."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+DEFAULT_SQLITE_URL = "sqlite:///var/koppel.db"
+
+
+class Settings(BaseSettings):
+    """Validated runtime configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="KOPPEL_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_SQLITE_URL
+    # Unset means tasks run eagerly inside the web process (the embedded default).
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    # How long an unpublished outbox row may wait before the periodic relay picks it up.
+    outbox_grace_seconds: int = 30
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "Settings":
+        secret = self.secret_key.get_secret_value()
+        if self.env == "production" and (secret == PLACEHOLDER_SECRET or len(secret) < 32):
+            raise ValueError(
+                "KOPPEL_SECRET_KEY must be set to a random value of at least 32 characters "
+                "outside development"
+            )
+        return self
+
+    @property
+    def eager_tasks(self) -> bool:
+        """True when no broker is configured and tasks run in-process."""
+        return not self.redis_url
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL with the psycopg 3 driver made explicit."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Process-wide settings, read once."""
+    return Settings()

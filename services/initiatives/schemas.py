@@ -1,0 +1,318 @@
+"""Request and response schemas for initiatives, needs and offers."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+
+from db import geo
+from db.vocabulary import UnknownCode, get_vocabulary
+
+OFFER_PLACE = "participation_place"
+
+
+def code_of(lens: str, what: str):
+    """An Annotated str that must be a code of a vocabulary lens."""
+
+    def _check(value: str) -> str:
+        try:
+            return get_vocabulary().check(lens, value)
+        except UnknownCode:
+            raise ValueError(f"onbekende code '{value}' voor {what}") from None
+
+    return Annotated[str, AfterValidator(_check)]
+
+
+def _check_offer_kind(value: str) -> str:
+    if value == OFFER_PLACE or value in get_vocabulary().codes("informal_help_tasks"):
+        return value
+    raise ValueError(f"onbekende code '{value}' voor soort aanbod")
+
+
+def _check_pc4(value: str) -> str:
+    value = value.strip()
+    if len(value) != 4 or not value.isdigit() or value[0] == "0":
+        raise ValueError("een postcode bestaat uit vier cijfers, zoals 2011")
+    if geo.lookup(value) is None:
+        raise ValueError(f"postcode {value} bestaat niet")
+    return value
+
+
+PC4 = Annotated[str, AfterValidator(_check_pc4)]
+Theme = code_of("themes", "thema")
+LifeGroup = code_of("life_groups", "levensdomein")
+FundingSource = code_of("funding_sources", "financieringsbron")
+Skill = code_of("skills", "vaardigheid")
+NeedKind = code_of("support_needs", "soort behoefte")
+NeedStatus = code_of("need_statuses", "status")
+OfferKind = Annotated[str, AfterValidator(_check_offer_kind)]
+Scope = code_of("scopes", "werkgebied")
+ActorType = code_of("actor_types", "type initiatiefnemer")
+AddedValue = code_of("added_value", "toegevoegde waarde")
+TransformationRole = code_of("transformation_role", "rol in de transformatie")
+GovernmentRelation = code_of("government_relation", "relatie met de overheid")
+Phase = code_of("phases", "fase")
+Threshold = code_of("thresholds", "drempel")
+InitiatorKind = code_of("initiator_kinds", "initiatiefnemer")
+TargetFocus = code_of("target_focus", "doelgroep")
+LegalForm = code_of("legal_forms", "rechtsvorm")
+VolunteerBucket = code_of("bucket_volunteers", "aantal vrijwilligers")
+ProfessionalBucket = code_of("bucket_professionals", "aantal professionals")
+HelpedBucket = code_of("bucket_people_helped", "aantal geholpen mensen")
+RevenueBucket = code_of("bucket_revenue", "omzet")
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(max_length=10_000)]
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NeedCreate(BaseModel):
+    """A new need."""
+
+    model_config = _STRICT
+
+    kind: NeedKind
+    title: Title
+    description: LongText = ""
+    amount_eur: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
+    skills: list[Skill] = []
+    needed_by: date | None = None
+    status: NeedStatus = "open"
+
+
+class NeedUpdate(BaseModel):
+    """Changes to a need; only the fields sent are changed."""
+
+    model_config = _STRICT
+
+    kind: NeedKind | None = None
+    title: Title | None = None
+    description: LongText | None = None
+    amount_eur: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
+    skills: list[Skill] | None = None
+    needed_by: date | None = None
+    status: NeedStatus | None = None
+
+
+class NeedRead(BaseModel):
+    """A need as clients see it."""
+
+    id: int
+    initiative_id: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    amount_eur: int | None
+    hours_per_week: float | None
+    skills: list[str]
+    needed_by: date | None
+    status: str
+    status_label: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class OfferCreate(BaseModel):
+    """A new offer."""
+
+    model_config = _STRICT
+
+    kind: OfferKind
+    description: LongText = ""
+    capacity: Annotated[int, Field(ge=1, le=10_000)] = 1
+
+
+class OfferUpdate(BaseModel):
+    """Changes to an offer."""
+
+    model_config = _STRICT
+
+    kind: OfferKind | None = None
+    description: LongText | None = None
+    capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+
+
+class OfferRead(BaseModel):
+    """An offer as clients see it."""
+
+    id: int
+    initiative_id: int
+    kind: str
+    kind_label: str
+    description: str
+    capacity: int
+
+
+class ProfileFields(BaseModel):
+    """The intake-list fields of a profile that are optional on create."""
+
+    model_config = _STRICT
+
+    description: LongText = ""
+    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    pc4: PC4 | None = None
+    website: HttpUrl | None = None
+    themes: list[Theme] = []
+    life_groups: list[LifeGroup] = []
+    actor_type: ActorType | None = None
+    actor_subtype: str | None = None
+    added_value: AddedValue | None = None
+    added_value_subtype: str | None = None
+    transformation_role: TransformationRole | None = None
+    government_relation: GovernmentRelation | None = None
+    phase: Phase | None = None
+    threshold: Threshold | None = None
+    initiator_kind: InitiatorKind | None = None
+    target_focus: TargetFocus | None = None
+    size_volunteers: VolunteerBucket | None = None
+    size_professionals: ProfessionalBucket | None = None
+    size_people_helped: HelpedBucket | None = None
+    funding_sources: list[FundingSource] = []
+    legal_form: LegalForm | None = None
+    revenue_now: RevenueBucket | None = None
+    revenue_in_two_years: RevenueBucket | None = None
+    founding_year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    contact_name: Annotated[str, Field(max_length=200)] | None = None
+    contact_email: EmailStr | None = None
+    published: bool = True
+    last_verified_on: date | None = None
+
+
+class InitiativeCreate(ProfileFields):
+    """A new initiative with its first needs and offers, written in one transaction."""
+
+    name: Title
+    scope: Scope
+    needs: list[NeedCreate] = []
+    offers: list[OfferCreate] = []
+
+
+class InitiativeUpdate(BaseModel):
+    """Changes to a profile; only the fields sent are changed, null clears a field."""
+
+    model_config = _STRICT
+
+    name: Title | None = None
+    scope: Scope | None = None
+    description: LongText | None = None
+    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    pc4: PC4 | None = None
+    website: HttpUrl | None = None
+    themes: list[Theme] | None = None
+    life_groups: list[LifeGroup] | None = None
+    actor_type: ActorType | None = None
+    actor_subtype: str | None = None
+    added_value: AddedValue | None = None
+    added_value_subtype: str | None = None
+    transformation_role: TransformationRole | None = None
+    government_relation: GovernmentRelation | None = None
+    phase: Phase | None = None
+    threshold: Threshold | None = None
+    initiator_kind: InitiatorKind | None = None
+    target_focus: TargetFocus | None = None
+    size_volunteers: VolunteerBucket | None = None
+    size_professionals: ProfessionalBucket | None = None
+    size_people_helped: HelpedBucket | None = None
+    funding_sources: list[FundingSource] | None = None
+    legal_form: LegalForm | None = None
+    revenue_now: RevenueBucket | None = None
+    revenue_in_two_years: RevenueBucket | None = None
+    founding_year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    contact_name: Annotated[str, Field(max_length=200)] | None = None
+    contact_email: EmailStr | None = None
+    published: bool | None = None
+    last_verified_on: date | None = None
+
+
+class InitiativeRead(BaseModel):
+    """A full profile with Dutch labels for every lens."""
+
+    id: int
+    name: str
+    description: str
+    scope: str
+    municipality: str | None
+    municipality_name: str | None
+    pc4: str | None
+    place: str | None
+    latitude: float | None
+    longitude: float | None
+    website: str | None
+    themes: list[str]
+    life_groups: list[str]
+    actor_type: str | None
+    actor_subtype: str | None
+    added_value: str | None
+    added_value_subtype: str | None
+    transformation_role: str | None
+    government_relation: str | None
+    phase: str | None
+    threshold: str | None
+    initiator_kind: str | None
+    target_focus: str | None
+    size_volunteers: str | None
+    size_professionals: str | None
+    size_people_helped: str | None
+    funding_sources: list[str]
+    legal_form: str | None
+    revenue_now: str | None
+    revenue_in_two_years: str | None
+    founding_year: int | None
+    contact_name: str | None
+    contact_email: str | None
+    published: bool
+    last_verified_on: date | None
+    completeness: float | None
+    labels: dict[str, str | list[str] | None] = Field(
+        description="Dutch labels of the profile's lens codes, keyed like the code fields"
+    )
+    needs: list[NeedRead]
+    offers: list[OfferRead]
+    created_at: datetime
+    updated_at: datetime
+
+
+class InitiativeSummary(BaseModel):
+    """One row of the initiative list."""
+
+    id: int
+    name: str
+    scope: str
+    municipality: str | None
+    municipality_name: str | None
+    pc4: str | None
+    place: str | None
+    themes: list[str]
+    theme_labels: list[str]
+    phase: str | None
+    needs: list[NeedRead]
+    distance_km: float | None = None
+    score: float | None = None
+
+
+class InitiativePage(BaseModel):
+    """A page of initiatives; pass next_cursor back as `cursor` for the next page."""
+
+    items: list[InitiativeSummary]
+    next_cursor: str | None
+
+
+class InitiativeQuery(BaseModel):
+    """Filters for the initiative list (query parameters)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    q: Annotated[str, Field(max_length=200)] | None = None
+    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    theme: Theme | None = None
+    life_group: LifeGroup | None = None
+    actor_type: ActorType | None = None
+    phase: Phase | None = None
+    need_kind: NeedKind | None = None
+    pc4: PC4 | None = None
+    radius_km: Annotated[float, Field(gt=0, le=300)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, Field(max_length=500)] | None = None

@@ -1,0 +1,284 @@
+"""Initiative domain logic: create, change and delete profiles with their needs and offers.
+
+Services flush but never commit: the calling unit of work owns the transaction.
+"""
+
+import logging
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from db import geo
+from db.models import Initiative, InitiativeLabel, Need, Offer
+from db.types import utcnow
+from db.vocabulary import get_vocabulary
+from services.errors import NotFound, ValidationFailed
+from services.initiatives import documents
+from services.initiatives.schemas import (
+    InitiativeCreate,
+    InitiativeUpdate,
+    NeedCreate,
+    NeedUpdate,
+    OfferCreate,
+    OfferUpdate,
+)
+from services.municipalities import service as municipalities
+from services.outbox import service as outbox
+
+log = logging.getLogger(__name__)
+
+MULTI_LENSES = ("themes", "life_groups", "funding_sources")
+REFRESH_TASK = "initiatives.refresh_profile"
+# Profile columns copied one-to-one from the request schema.
+SCALAR_FIELDS = (
+    "name", "scope", "description", "pc4", "website", "actor_type", "actor_subtype",
+    "added_value", "added_value_subtype", "transformation_role", "government_relation", "phase",
+    "threshold", "initiator_kind", "target_focus", "size_volunteers", "size_professionals",
+    "size_people_helped", "legal_form", "revenue_now", "revenue_in_two_years", "founding_year",
+    "contact_name", "contact_email", "published", "last_verified_on",
+)
+
+
+def get(session: Session, initiative_id: int) -> Initiative:
+    """An initiative with its labels, needs and offers loaded, or NotFound."""
+    stmt = (
+        select(Initiative)
+        .where(Initiative.id == initiative_id)
+        .options(
+            selectinload(Initiative.municipality),
+            selectinload(Initiative.labels),
+            selectinload(Initiative.needs),
+            selectinload(Initiative.offers),
+        )
+    )
+    initiative = session.exec(stmt).first()
+    if initiative is None:
+        raise NotFound(f"Initiatief {initiative_id} bestaat niet.")
+    return initiative
+
+
+def create(session: Session, data: InitiativeCreate) -> Initiative:
+    """Create an initiative with its needs and offers; all or nothing."""
+    errors: dict[str, str] = {}
+    for i, need in enumerate(data.needs):
+        errors |= _need_errors(need.kind, need.model_dump(), prefix=f"needs.{i}.")
+    values = data.model_dump(exclude={"needs", "offers"})
+    initiative = Initiative(name=data.name, sort_name="", scope=data.scope)
+    _apply_profile(session, initiative, values, errors)
+    for need in data.needs:
+        initiative.needs.append(Need(**need.model_dump()))
+    for offer in data.offers:
+        initiative.offers.append(Offer(**offer.model_dump()))
+    session.add(initiative)
+    session.flush()
+    _after_change(session, initiative)
+    return initiative
+
+
+def update(session: Session, initiative_id: int, data: InitiativeUpdate) -> Initiative:
+    """Change the fields sent in data; null clears an optional field."""
+    initiative = get(session, initiative_id)
+    values = data.model_dump(exclude_unset=True)
+    for required in ("name", "scope"):
+        if required in values and values[required] is None:
+            raise ValidationFailed({required: "dit veld is verplicht"})
+    merged = _current_values(initiative) | values
+    _apply_profile(session, initiative, merged, {})
+    initiative.updated_at = utcnow()
+    session.flush()
+    _after_change(session, initiative)
+    return initiative
+
+
+def delete(session: Session, initiative_id: int) -> None:
+    """Delete an initiative with its needs and offers."""
+    initiative = get(session, initiative_id)
+    session.delete(initiative)
+    session.flush()
+
+
+def add_need(session: Session, initiative_id: int, data: NeedCreate) -> Need:
+    """Add a need to an initiative."""
+    initiative = get(session, initiative_id)
+    errors = _need_errors(data.kind, data.model_dump())
+    if errors:
+        raise ValidationFailed(errors)
+    need = Need(**data.model_dump())
+    initiative.needs.append(need)
+    session.flush()
+    _after_change(session, initiative)
+    return need
+
+
+def get_need(session: Session, initiative_id: int, need_id: int) -> Need:
+    """One need of an initiative, or NotFound."""
+    need = session.get(Need, need_id)
+    if need is None or need.initiative_id != initiative_id:
+        raise NotFound(f"Behoefte {need_id} bestaat niet bij initiatief {initiative_id}.")
+    return need
+
+
+def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUpdate) -> Need:
+    """Change the fields sent for a need."""
+    need = get_need(session, initiative_id, need_id)
+    values = data.model_dump(exclude_unset=True)
+    for required in ("kind", "title", "status"):
+        if required in values and values[required] is None:
+            raise ValidationFailed({required: "dit veld is verplicht"})
+    merged = {k: getattr(need, k) for k in ("kind", "amount_eur", "hours_per_week", "skills")}
+    merged |= values
+    errors = _need_errors(merged["kind"], merged)
+    if errors:
+        raise ValidationFailed(errors)
+    for key, value in values.items():
+        setattr(need, key, value if key != "skills" else list(value or []))
+    need.updated_at = utcnow()
+    session.flush()
+    _after_change(session, get(session, initiative_id))
+    return need
+
+
+def delete_need(session: Session, initiative_id: int, need_id: int) -> None:
+    """Remove a need."""
+    need = get_need(session, initiative_id, need_id)
+    session.delete(need)
+    session.flush()
+    _after_change(session, get(session, initiative_id))
+
+
+def add_offer(session: Session, initiative_id: int, data: OfferCreate) -> Offer:
+    """Add an offer to an initiative."""
+    initiative = get(session, initiative_id)
+    offer = Offer(**data.model_dump())
+    initiative.offers.append(offer)
+    session.flush()
+    _after_change(session, initiative)
+    return offer
+
+
+def get_offer(session: Session, initiative_id: int, offer_id: int) -> Offer:
+    """One offer of an initiative, or NotFound."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.initiative_id != initiative_id:
+        raise NotFound(f"Aanbod {offer_id} bestaat niet bij initiatief {initiative_id}.")
+    return offer
+
+
+def update_offer(
+    session: Session, initiative_id: int, offer_id: int, data: OfferUpdate
+) -> Offer:
+    """Change the fields sent for an offer."""
+    offer = get_offer(session, initiative_id, offer_id)
+    values = data.model_dump(exclude_unset=True)
+    for key, value in values.items():
+        if value is None and key in ("kind", "capacity"):
+            raise ValidationFailed({key: "dit veld is verplicht"})
+        setattr(offer, key, value)
+    offer.updated_at = utcnow()
+    session.flush()
+    _after_change(session, get(session, initiative_id))
+    return offer
+
+
+def delete_offer(session: Session, initiative_id: int, offer_id: int) -> None:
+    """Remove an offer."""
+    offer = get_offer(session, initiative_id, offer_id)
+    session.delete(offer)
+    session.flush()
+    _after_change(session, get(session, initiative_id))
+
+
+def refresh_profile(session: Session, initiative: Initiative) -> None:
+    """Recompute the search document and the profile-completeness score."""
+    initiative.search_text = documents.search_document(initiative)
+    initiative.completeness = documents.completeness(initiative)
+    initiative.profile_refreshed_at = utcnow()
+    session.flush()
+
+
+def _after_change(session: Session, initiative: Initiative) -> None:
+    # The search document is written in the same transaction so a search right after a write
+    # finds it; the worker recomputes it with the completeness score as a safety net.
+    initiative.search_text = documents.search_document(initiative)
+    session.flush()
+    outbox.enqueue(session, REFRESH_TASK, initiative_id=initiative.id)
+
+
+def _current_values(initiative: Initiative) -> dict[str, Any]:
+    values = {field: getattr(initiative, field) for field in SCALAR_FIELDS}
+    values["municipality"] = initiative.municipality_code
+    for lens in MULTI_LENSES:
+        values[lens] = initiative.codes(lens)
+    return values
+
+
+def _apply_profile(
+    session: Session, initiative: Initiative, values: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """Validate the combined profile and write it onto initiative, or raise ValidationFailed."""
+    errors = errors | _profile_errors(session, values)
+    if errors:
+        raise ValidationFailed(errors)
+    for field in SCALAR_FIELDS:
+        value = values.get(field)
+        setattr(initiative, field, str(value) if field == "website" and value else value)
+    initiative.sort_name = documents.sort_key(initiative.name)
+    initiative.municipality_code = values.get("municipality")
+    initiative.municipality = (
+        municipalities.get(session, initiative.municipality_code)
+        if initiative.municipality_code else None
+    )
+    postcode = geo.lookup(values["pc4"]) if values.get("pc4") else None
+    initiative.latitude = postcode.latitude if postcode else None
+    initiative.longitude = postcode.longitude if postcode else None
+    wanted = {
+        (lens, code): position
+        for lens in MULTI_LENSES
+        for position, code in enumerate(dict.fromkeys(values.get(lens) or []))
+    }
+    for label in list(initiative.labels):
+        if (label.lens, label.code) not in wanted:
+            initiative.labels.remove(label)
+        else:
+            label.position = wanted.pop((label.lens, label.code))
+    for (lens, code), position in wanted.items():
+        initiative.labels.append(InitiativeLabel(lens=lens, code=code, position=position))
+
+
+def _profile_errors(session: Session, values: dict[str, Any]) -> dict[str, str]:
+    vocab = get_vocabulary()
+    errors: dict[str, str] = {}
+    for parent, child, lens in (
+        ("actor_type", "actor_subtype", "actor_types"),
+        ("added_value", "added_value_subtype", "added_value"),
+    ):
+        sub = values.get(child)
+        if sub is None:
+            continue
+        if values.get(parent) is None:
+            errors[child] = f"kies eerst {parent} voordat u een subtype opgeeft"
+        elif sub not in vocab.subtype_codes(lens, values[parent]):
+            errors[child] = f"onbekend subtype '{sub}' bij '{values[parent]}'"
+    code = values.get("municipality")
+    if code is not None and municipalities.get(session, code) is None:
+        errors["municipality"] = f"onbekende gemeente {code}"
+    if values.get("scope") in ("local", "regional") and code is None:
+        errors["municipality"] = "een lokaal of regionaal initiatief hoort bij een gemeente"
+    return errors
+
+
+def _need_errors(kind: str, values: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Check that money fields go with money kinds and hours or skills with people kinds."""
+    matches = set(get_vocabulary().item("support_needs", kind).get("matches", []))
+    label = get_vocabulary().label("support_needs", kind)
+    errors: dict[str, str] = {}
+    money = "fund" in matches or kind == "other"
+    people = "volunteer" in matches or kind == "other"
+    if values.get("amount_eur") is not None and not money:
+        errors[prefix + "amount_eur"] = f"een bedrag past niet bij een behoefte '{label}'"
+    if values.get("hours_per_week") is not None and not people:
+        errors[prefix + "hours_per_week"] = f"uren passen niet bij een behoefte '{label}'"
+    if values.get("skills") and not people:
+        errors[prefix + "skills"] = f"vaardigheden passen niet bij een behoefte '{label}'"
+    return errors

@@ -1,0 +1,25 @@
+"""Municipalities: lookups shared by every domain."""
+
+from sqlmodel import Session, select
+
+from db.models import Municipality
+
+
+def get(session: Session, code: str) -> Municipality | None:
+    """A municipality by CBS code."""
+    return session.get(Municipality, code)
+
+
+def list_all(session: Session) -> list[Municipality]:
+    """All municipalities, by name."""
+    return list(session.exec(select(Municipality).order_by(Municipality.name)))
+
+
+def ensure(session: Session, *, code: str, name: str) -> Municipality:
+    """Return the municipality with code, creating it with name when missing."""
+    found = session.get(Municipality, code)
+    if found is None:
+        found = Municipality(code=code, name=name)
+        session.add(found)
+        session.flush()
+    return found

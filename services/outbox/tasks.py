@@ -1,0 +1,17 @@
+"""Outbox tasks."""
+
+import logging
+
+from services.outbox import relay
+from services.worker.app import celery_app
+
+log = logging.getLogger(__name__)
+
+
+@celery_app.task(name="outbox.relay_pending", ignore_result=True)
+def relay_pending() -> int:
+    """Publish outbox rows left pending (see schedules.py)."""
+    count = relay.publish_pending()
+    if count:
+        log.info("outbox relay published %d pending messages", count)
+    return count
