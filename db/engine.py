@@ -10,6 +10,9 @@ from services.config import get_settings
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Take transaction control away from pysqlite, which would otherwise commit implicitly
+    # around SAVEPOINTs; SQLAlchemy then emits BEGIN itself (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # SQLite ignores foreign keys unless asked on every connection.
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -20,6 +23,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for a SQLite file or PostgreSQL URL with Koppel's settings."""
     parsed = make_url(url)
@@ -28,6 +35,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

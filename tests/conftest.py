@@ -1,0 +1,107 @@
+"""Shared fixtures: real PostgreSQL and SQLite, isolated by transaction rollback."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+# Tests decide the broker themselves; never inherit one from the shell.
+os.environ.pop("KOPPEL_REDIS_URL", None)
+os.environ.setdefault("KOPPEL_ENV", "test")
+
+import psycopg  # noqa: E402
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Connection, Engine  # noqa: E402
+
+from db import migrate  # noqa: E402
+from db.engine import make_engine  # noqa: E402
+from db.session import SessionFactory, unit_of_work  # noqa: E402
+from services import demo  # noqa: E402
+from services.api.app import create_app  # noqa: E402
+
+PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def create_pg_database(prefix: str) -> str:
+    """Create an empty PostgreSQL database and return its SQLAlchemy URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Drop a database made by create_pg_database."""
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def fresh_database_url(backend: str, tmp_dir) -> str:
+    """An empty database of the given backend."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_dir / f'koppel-{uuid.uuid4().hex[:8]}.db'}"
+    return create_pg_database("koppel_test")
+
+
+def discard_database(backend: str, url: str) -> None:
+    """Remove a database made by fresh_database_url."""
+    if backend == "postgresql":
+        drop_pg_database(url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    """The database backend a test runs on: every database test runs on both."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def engine(backend, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database with the demo data committed, shared by the session."""
+    url = fresh_database_url(backend, tmp_path_factory.mktemp(backend))
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    SessionFactory.configure(bind=engine)
+    with unit_of_work() as session:
+        demo.load(session)
+    yield engine
+    SessionFactory.configure(bind=None)
+    engine.dispose()
+    discard_database(backend, url)
+
+
+@pytest.fixture
+def connection(engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test.
+
+    Every unit of work in the test (requests, eager tasks) joins it through savepoints.
+    """
+    conn = engine.connect()
+    outer = conn.begin()
+    SessionFactory.configure(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield conn
+    finally:
+        SessionFactory.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def session(connection):
+    """A session in the test's transaction, for arranging and asserting."""
+    s = SessionFactory()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def client(connection) -> Iterator[TestClient]:
+    """An httpx client over ASGI to the whole app (API and web)."""
+    app = create_app(embedded_worker=False)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

@@ -1,0 +1,118 @@
+"""Listing with filters, Dutch full-text search and keyset pages, the same on both databases."""
+
+import pytest
+from sqlmodel import select
+
+from db.models import Initiative
+from services.search import dutch
+from tests.factories import initiative_payload, need_payload
+
+
+def names(client, query: str) -> list[str]:
+    response = client.get(f"/api/v1/initiatives?{query}&limit=100")
+    assert response.status_code == 200, response.text
+    return [item["name"] for item in response.json()["items"]]
+
+
+def reference_hits(session, q: str) -> set[str]:
+    """What a search must find: every query term is a prefix of a word in the document."""
+    terms = dutch.query_terms(q)
+    hits = set()
+    for ini in session.exec(select(Initiative).where(Initiative.published.is_(True))):
+        words = ini.search_text.split()
+        if all(any(w.startswith(t) for w in words) for t in terms):
+            hits.add(ini.name)
+    return hits
+
+
+def test_demo_acceptance_searches(client):
+    assert {"IKZALZIJN", "AlzheimerMuziekGeluk"} <= set(names(client, "q=mantelzorg"))
+    assert names(client, "municipality=GM0392") == ["BUUV"]
+    assert "BUUV" in names(client, "pc4=2011&radius_km=5")
+
+
+@pytest.mark.parametrize("q", ["mantelzorg", "vrijwilligers", "klusjes", "fondsen subsidie",
+                               "ouderen eenzaamheid", "Haarlem", "jongeren", "geleidehond",
+                               "coöperatie", "startsubsidie", "de het een"])
+def test_search_hits_equal_the_reference_on_each_database(client, session, q):
+    assert set(names(client, f"q={q}")) == reference_hits(session, q)
+
+
+def test_lemmas_and_synonyms_merge_word_forms(client):
+    client.post("/api/v1/initiatives", json=initiative_payload(
+        name="Klusbus Schalkwijk", description="Wij doen klusjes voor buren en zoeken fondsen."))
+    for q in ("klussen", "klus", "klusjes", "fonds", "fondsen"):
+        assert "Klusbus Schalkwijk" in names(client, f"q={q}"), q
+
+
+def test_prefix_matching_finds_compound_words(client):
+    client.post("/api/v1/initiatives", json=initiative_payload(
+        name="Wijkpunt Oost", description="Een plek voor vrijwilligerswerk in de buurt."))
+    assert "Wijkpunt Oost" in names(client, "q=vrijwilliger")
+
+
+def test_search_covers_needs_and_dutch_lens_labels(client):
+    client.post("/api/v1/initiatives", json=initiative_payload(
+        name="Stille Kracht", description="Een kring rond een gezin.",
+        themes=["caregiver_support"],
+        needs=[need_payload(title="Chauffeurs voor ritjes naar het ziekenhuis")]))
+    assert "Stille Kracht" in names(client, "q=chauffeur")
+    assert "Stille Kracht" in names(client, "q=mantelzorg")  # only in the theme's Dutch label
+
+
+def test_structured_filters_apply_before_ranking(client):
+    everywhere = set(names(client, "q=vrijwilligers"))
+    in_amsterdam = names(client, "q=vrijwilligers&municipality=GM0363")
+    assert in_amsterdam and set(in_amsterdam) < everywhere
+    assert all(n in {"Buddynetwerk", "Burenbond", "Preventief Interventie Team (PIT)"}
+               for n in in_amsterdam)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("theme=caregiver_support&life_group=patient", {"IKZALZIJN", "AlzheimerMuziekGeluk",
+                                                   "Samen Zorgen Buro", "Burenbond",
+                                                   "De Vierstroom"}),
+    ("actor_type=reformed_organisation&phase=maturing", {"Frontlijnteam Heechterp-Schieringen"}),
+    ("need_kind=space", {"Thomashuizen", "BewonersBedrijf Malburgen", "Kruiskamp Onderneemt"}),
+    ("pc4=1011&radius_km=3", {"Preventief Interventie Team (PIT)", "Buddynetwerk"}),
+    ("pc4=2011", {"BUUV"}),
+])
+def test_structured_filters(client, query, expected):
+    found = set(names(client, query))
+    assert expected <= found if "life_group" in query else found == expected
+
+
+def test_radius_results_carry_distances(client):
+    items = client.get("/api/v1/initiatives?pc4=2011&radius_km=25").json()["items"]
+    by_name = {i["name"]: i["distance_km"] for i in items}
+    assert by_name["BUUV"] == 0.0
+    assert 15 < by_name["Buddynetwerk"] < 25
+
+
+@pytest.mark.parametrize("query", ["", "q=vrijwilligers", "q=zorg&theme=elderly_care"])
+def test_keyset_pages_visit_every_hit_once(client, query):
+    everything = names(client, query)
+    seen, cursor = [], None
+    while True:
+        url = f"/api/v1/initiatives?{query}&limit=4" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url).json()
+        assert len(page["items"]) <= 4
+        seen += [item["name"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == everything
+    assert len(seen) == len(set(seen))
+
+
+def test_browse_order_is_alphabetical(client):
+    listed = names(client, "")
+    assert listed == sorted(listed, key=lambda n: dutch.fold(n.lower()))
+
+
+def test_unpublished_initiatives_are_not_listed(client):
+    ini = client.post("/api/v1/initiatives", json=initiative_payload(
+        name="Concept Zonnebloem", published=False)).json()
+    assert "Concept Zonnebloem" not in names(client, "q=zonnebloem")
+    client.patch(f"/api/v1/initiatives/{ini['id']}", json={"published": True})
+    assert "Concept Zonnebloem" in names(client, "q=zonnebloem")
