@@ -27,6 +27,7 @@ services:
 	@bash scripts/ensure-services.sh
 
 test: install-dev services
+	$(RUN) ruff check .
 	$(RUN) pytest
 
 lint: install-dev

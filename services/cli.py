@@ -105,3 +105,7 @@ def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(get_settings().sqlalchemy_url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    app()

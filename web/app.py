@@ -1,6 +1,7 @@
 """The server-rendered web sub-app (Dutch): the initiative list and profile pages."""
 
 from pathlib import Path
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -20,7 +21,7 @@ from web.security import SecurityHeadersMiddleware
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 FILTER_FIELDS = ("q", "municipality", "theme", "life_group", "actor_type", "phase",
-                 "need_kind", "pc4", "radius_km", "cursor")
+                 "need_kind", "pc4", "radius_km", "limit", "cursor")
 
 
 def _filter_options(session) -> dict:

@@ -14,6 +14,7 @@ from services.initiatives.routes import router as initiatives_router
 from services.system.routes import health_router
 from services.system.routes import router as system_router
 from web.app import create_web_app
+from web.security import SecurityHeadersMiddleware
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
@@ -56,6 +57,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.state.embedded_worker = settings.eager_tasks if embedded_worker is None else \
         embedded_worker
     errors.install(app)
+    app.add_middleware(SecurityHeadersMiddleware, docs_paths=("/docs", "/redoc"))
     app.include_router(health_router)
     app.include_router(system_router, prefix=API_PREFIX)
     app.include_router(initiatives_router, prefix=API_PREFIX)

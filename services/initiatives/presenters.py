@@ -52,8 +52,9 @@ def _place(initiative: Initiative) -> str | None:
 
 def initiative_read(initiative: Initiative) -> InitiativeRead:
     """A full profile for clients."""
+    derived = ("needs", "offers", "municipality", "labels")
     fields = {name: getattr(initiative, name) for name in InitiativeRead.model_fields
-              if hasattr(Initiative, name) and name not in ("needs", "offers", "municipality", "labels")}
+              if hasattr(Initiative, name) and name not in derived}
     for lens in documents.LIST_LENS_FIELDS:
         fields[lens] = initiative.codes(lens)
     return InitiativeRead(

@@ -1,0 +1,89 @@
+"""The demo data and the `koppel` command line, as `make demo` uses them."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import func, select
+
+from db.models import Initiative, Need, Offer
+from services import demo
+
+ROOT = Path(__file__).resolve().parents[1]
+KOPPEL = [sys.executable, "-m", "services.cli"]
+
+
+def test_demo_has_the_28_initiatives_and_loading_again_changes_nothing(session):
+    def snapshot():
+        session.expire_all()
+        rows = session.exec(select(Initiative.name, Initiative.updated_at)).all()
+        needs = session.exec(select(func.count()).select_from(Need)).one()
+        offers = session.exec(select(func.count()).select_from(Offer)).one()
+        return sorted(rows), needs, offers
+
+    before = snapshot()
+    assert len(before[0]) == 28
+    result = demo.load(session)
+    session.flush()
+    assert (result.initiatives_added, result.initiatives_present) == (0, 28)
+    assert snapshot() == before
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env["KOPPEL_DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.db'}"
+    return env
+
+
+def _run(args, env):
+    return subprocess.run(KOPPEL + args, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=True).stdout
+
+
+def test_cli_migrates_loads_and_serves_the_demo(cli_env):
+    assert "database at head" in _run(["db", "upgrade"], cli_env)
+    assert "28 initiatives added" in _run(["demo", "load"], cli_env)
+    assert "0 initiatives added, 28 already present" in _run(["demo", "load"], cli_env)
+    assert "schema matches the models" in _run(["db", "check"], cli_env)
+
+    port = _free_port()
+    server = subprocess.Popen(KOPPEL + ["serve", "--port", str(port)], cwd=ROOT, env=cli_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+            time.sleep(0.2)
+        found = httpx.get(f"{base}/api/v1/initiatives", params={"q": "mantelzorg"}).json()
+        assert {"IKZALZIJN", "AlzheimerMuziekGeluk"} <= {i["name"] for i in found["items"]}
+        haarlem = httpx.get(f"{base}/api/v1/initiatives", params={"municipality": "GM0392"})
+        assert [i["name"] for i in haarlem.json()["items"]] == ["BUUV"]
+        near = httpx.get(f"{base}/api/v1/initiatives", params={"pc4": "2011", "radius_km": 5})
+        assert "BUUV" in [i["name"] for i in near.json()["items"]]
+        home = httpx.get(f"{base}/")
+        assert home.status_code == 200 and "BUUV" in home.text
+        assert httpx.get(f"{base}/docs").status_code == 200
+        # The in-process worker has refreshed the demo profiles.
+        buuv = httpx.get(f"{base}/api/v1/initiatives/{haarlem.json()['items'][0]['id']}").json()
+        assert buuv["completeness"] > 0.5
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
