@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KOPPEL_", env_file=".env", extra="ignore")
 
-    env: Literal["development", "test", "production"] = "development"
+    env: Literal["development", "production"] = "development"
     database_url: str = DEFAULT_SQLITE_URL
     # Unset means tasks run eagerly inside the web process (the embedded default).
     redis_url: str | None = None
@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":
         secret = self.secret_key.get_secret_value()
-        if self.env == "production" and (secret == PLACEHOLDER_SECRET or len(secret) < 32):
+        if self.env != "development" and (secret == PLACEHOLDER_SECRET or len(secret) < 32):
             raise ValueError(
                 "KOPPEL_SECRET_KEY must be set to a random value of at least 32 characters "
                 "outside development"

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 # Tests decide the broker themselves; never inherit one from the shell.
 os.environ.pop("KOPPEL_REDIS_URL", None)
-os.environ.setdefault("KOPPEL_ENV", "test")
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402

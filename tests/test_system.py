@@ -1,5 +1,7 @@
 """Health, vocabulary and the error shape in OpenAPI."""
 
+import pytest
+
 from services.config import get_settings
 
 
@@ -9,27 +11,30 @@ def test_healthz_reports_database_and_in_process_worker(client):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
 
 
-def test_healthz_reports_a_reachable_broker(client, monkeypatch):
-    monkeypatch.setenv("KOPPEL_REDIS_URL", "redis://127.0.0.1:6379/15")
-    get_settings.cache_clear()
-    try:
-        response = client.get("/healthz")
-    finally:
-        monkeypatch.delenv("KOPPEL_REDIS_URL")
+@pytest.fixture
+def broker_url(monkeypatch):
+    """Configure a broker URL for the duration of a test."""
+
+    def configure(url: str) -> None:
+        monkeypatch.setenv("KOPPEL_REDIS_URL", url)
         get_settings.cache_clear()
+
+    yield configure
+    monkeypatch.delenv("KOPPEL_REDIS_URL", raising=False)
+    get_settings.cache_clear()
+
+
+def test_healthz_reports_a_reachable_broker(client, broker_url):
+    broker_url("redis://127.0.0.1:6379/15")
+    response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["broker"] == "ok"
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
-    monkeypatch.setenv("KOPPEL_REDIS_URL", "redis://127.0.0.1:1/0")
-    get_settings.cache_clear()
-    try:
-        response = client.get("/healthz")
-    finally:
-        monkeypatch.delenv("KOPPEL_REDIS_URL")
-        get_settings.cache_clear()
+def test_healthz_is_503_when_the_broker_is_down(client, broker_url):
+    broker_url("redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["broker"] == "unreachable"
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unreachable"}
 
 
 def test_vocabulary_lists_codes_with_dutch_labels(client):

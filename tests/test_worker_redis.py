@@ -67,8 +67,7 @@ def redis_broker():
 def worker(committed_pg, redis_broker, tmp_path_factory):
     """A real Celery worker process consuming from Redis and writing to PostgreSQL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
-    env |= {"KOPPEL_DATABASE_URL": committed_pg, "KOPPEL_REDIS_URL": redis_broker,
-            "KOPPEL_ENV": "test"}
+    env |= {"KOPPEL_DATABASE_URL": committed_pg, "KOPPEL_REDIS_URL": redis_broker}
     tmp_path = tmp_path_factory.mktemp("worker")
     name = f"test-{uuid.uuid4().hex[:6]}@localhost"
     log = (tmp_path / "worker.log").open("w")

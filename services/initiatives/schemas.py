@@ -190,41 +190,11 @@ class InitiativeCreate(ProfileFields):
     offers: list[OfferCreate] = []
 
 
-class InitiativeUpdate(BaseModel):
+class InitiativeUpdate(ProfileFields):
     """Changes to a profile; only the fields sent are changed, null clears a field."""
-
-    model_config = _STRICT
 
     name: Title | None = None
     scope: Scope | None = None
-    description: LongText | None = None
-    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
-    pc4: PC4 | None = None
-    website: HttpUrl | None = None
-    themes: list[Theme] | None = None
-    life_groups: list[LifeGroup] | None = None
-    actor_type: ActorType | None = None
-    actor_subtype: str | None = None
-    added_value: AddedValue | None = None
-    added_value_subtype: str | None = None
-    transformation_role: TransformationRole | None = None
-    government_relation: GovernmentRelation | None = None
-    phase: Phase | None = None
-    threshold: Threshold | None = None
-    initiator_kind: InitiatorKind | None = None
-    target_focus: TargetFocus | None = None
-    size_volunteers: VolunteerBucket | None = None
-    size_professionals: ProfessionalBucket | None = None
-    size_people_helped: HelpedBucket | None = None
-    funding_sources: list[FundingSource] | None = None
-    legal_form: LegalForm | None = None
-    revenue_now: RevenueBucket | None = None
-    revenue_in_two_years: RevenueBucket | None = None
-    founding_year: Annotated[int, Field(ge=1800, le=2100)] | None = None
-    contact_name: Annotated[str, Field(max_length=200)] | None = None
-    contact_email: EmailStr | None = None
-    published: bool | None = None
-    last_verified_on: date | None = None
 
 
 class InitiativeRead(BaseModel):
