@@ -1,5 +1,6 @@
 """Session factory and the unit of work that owns every transaction."""
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -8,14 +9,30 @@ from sqlmodel import Session
 
 from db.engine import get_engine
 
+log = logging.getLogger(__name__)
 SessionFactory = sessionmaker(class_=Session, expire_on_commit=False, autoflush=True)
 
 _AFTER_COMMIT = "koppel_after_commit"
+_AFTER_FINISH = "koppel_after_finish"
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run callback once the unit of work that owns session has committed."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def after_finish(session: Session, callback: Callable[[bool], None]) -> None:
+    """Run callback(committed) once the unit of work has committed or rolled back.
+
+    For records that must outlive a failed request, such as audit events: the callback
+    writes them in a transaction of its own.
+    """
+    session.info.setdefault(_AFTER_FINISH, []).append(callback)
+
+
+def _finish(session: Session, committed: bool) -> None:
+    for callback in session.info.pop(_AFTER_FINISH, []):
+        callback(committed)
 
 
 def new_session() -> Session:
@@ -39,10 +56,15 @@ def unit_of_work() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         session.info.pop(_AFTER_COMMIT, None)
+        session.close()
+        try:
+            _finish(session, committed=False)
+        except Exception:  # keep the original error; the hook has logged its own
+            log.exception("after-finish hook failed after a rollback")
         raise
     else:
         callbacks = session.info.pop(_AFTER_COMMIT, [])
+        session.close()
+        _finish(session, committed=True)
         for callback in callbacks:
             callback()
-    finally:
-        session.close()

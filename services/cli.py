@@ -11,6 +11,10 @@ app = typer.Typer(help="Koppel: beheer vanaf de opdrachtregel.", no_args_is_help
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demodata.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Outbox.", no_args_is_help=True)
+user_app = typer.Typer(help="Gebruikers.", no_args_is_help=True)
+retention_app = typer.Typer(help="Bewaartermijnen.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(retention_app, name="retention")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(outbox_app, name="outbox")
@@ -46,6 +50,67 @@ def demo_load() -> None:
         f"demo: {result.municipalities} municipalities, {result.initiatives_added} initiatives "
         f"added, {result.initiatives_present} already present"
     )
+    if result.logins:
+        typer.echo(f"demo logins (password: {demo.DEMO_PASSWORD}):")
+        for email, role in result.logins:
+            typer.echo(f"  {role:<11} {email}")
+
+
+@user_app.command("create")
+def user_create(
+    email: str = typer.Option(..., help="E-mail address (the login name)"),
+    password: str = typer.Option(..., help="At least 10 characters"),
+    role: str = typer.Option(..., help="initiator, fund, volunteer, broker, consultant, staff "
+                                       "or admin"),
+    municipality: str | None = typer.Option(None, help="CBS code, e.g. GM0392"),
+    organisation: int | None = typer.Option(None, help="Organisation id (initiator, fund)"),
+    name: str = typer.Option("", help="Display name"),
+) -> None:
+    """Create a user with one role and its scope."""
+    from db.session import unit_of_work
+    from services.auth import service
+    from services.errors import KoppelError
+
+    try:
+        with unit_of_work() as session:
+            user = service.create_user(session, email=email, password=password, role=role,
+                                       municipality=municipality,
+                                       organisation_id=organisation, display_name=name)
+            user_id = user.id
+    except KoppelError as exc:
+        typer.echo(f"refused: {exc.detail} {exc.fields}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"user {user_id} created: {email} ({role})")
+
+
+@user_app.command("first-admin")
+def user_first_admin(email: str = typer.Option(...),
+                     password: str = typer.Option(...)) -> None:
+    """Create the first admin; refused once any admin exists."""
+    from sqlmodel import select
+
+    from db.models import User
+    from db.session import unit_of_work
+
+    with unit_of_work() as session:
+        if session.exec(select(User.id).where(User.role == "admin")).first() is not None:
+            typer.echo("refused: an admin already exists; use `koppel user create`", err=True)
+            raise typer.Exit(1)
+    user_create(email=email, password=password, role="admin", municipality=None,
+                organisation=None, name="")
+
+
+@retention_app.command("run")
+def retention_run(dry_run: bool = typer.Option(False, "--dry-run",
+                                               help="List what would be erased")) -> None:
+    """Erase personal data past its retention period (or list it with --dry-run)."""
+    from db.session import unit_of_work
+    from services.people import retention
+
+    with unit_of_work() as session:
+        report = retention.apply(session, dry_run=dry_run)
+    for line in report.lines():
+        typer.echo(line)
 
 
 @outbox_app.command("relay")

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # How long an unpublished outbox row may wait before the periodic relay picks it up.
     outbox_grace_seconds: int = 30
+    # Retention per category, in months (privacy by design: nothing is kept forever).
+    retention_volunteer_inactive_months: int = 24
+    retention_closed_client_months: int = 24
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

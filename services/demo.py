@@ -2,19 +2,28 @@
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 import db.demo
-from db.models import Initiative
+from db import geo
+from db.models import Initiative, ParticipationClient, User, Volunteer
+from db.types import utcnow
+from services.auth import service as auth
+from services.config import get_settings
 from services.initiatives import service as initiatives
 from services.initiatives.schemas import InitiativeCreate
 from services.municipalities import service as municipalities
 
 log = logging.getLogger(__name__)
 DEMO_DIR = Path(db.demo.__file__).parent
+
+
+DEMO_PASSWORD = "koppel-demo"
+DEMO_DOMAIN = "demo.koppel.nl"
+HAARLEM, ROTTERDAM = "GM0392", "GM0599"
 
 
 @dataclass
@@ -24,6 +33,7 @@ class DemoResult:
     municipalities: int
     initiatives_added: int
     initiatives_present: int
+    logins: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _read(name: str) -> dict:
@@ -50,4 +60,64 @@ def load(session: Session) -> DemoResult:
         initiatives.create(session, InitiativeCreate.model_validate(raw))
         added += 1
     log.info("demo: %d initiatives added, %d already present", added, present)
-    return DemoResult(len(munis), added, present)
+    result = DemoResult(len(munis), added, present)
+    if get_settings().env == "production":
+        log.warning("demo: no demo accounts in production")
+    else:
+        result.logins = _demo_accounts(session)
+    return result
+
+
+def _demo_accounts(session: Session) -> list[tuple[str, str]]:
+    """One account per role (and a second broker in Rotterdam); returns (e-mail, role)."""
+    buuv = session.exec(select(Initiative).where(Initiative.name == "BUUV")).one()
+    initiative_org = auth.ensure_organisation(session, kind="initiative", name="BUUV",
+                                              initiative_id=buuv.id, municipality=HAARLEM)
+    fund_org = auth.ensure_organisation(session, kind="fund", name="Stichting Zonnige Jeugd")
+    accounts = [
+        ("admin", "admin", None, None),
+        ("staff", "staff", HAARLEM, None),
+        ("broker", "broker", HAARLEM, None),
+        ("broker-rotterdam", "broker", ROTTERDAM, None),
+        ("consultant", "consultant", HAARLEM, None),
+        ("initiator", "initiator", None, initiative_org.id),
+        ("fund", "fund", None, fund_org.id),
+        ("volunteer", "volunteer", HAARLEM, None),
+    ]
+    logins = []
+    for local, role, municipality, organisation in accounts:
+        email = f"{local}@{DEMO_DOMAIN}"
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            user = auth.create_user(session, email=email, password=DEMO_PASSWORD, role=role,
+                                    municipality=municipality, organisation_id=organisation,
+                                    display_name=f"Demo {local}")
+        logins.append((email, role))
+    _demo_people(session)
+    return logins
+
+
+def _demo_people(session: Session) -> None:
+    """The demo volunteer's profile and one client of the demo consultant."""
+    volunteer_user = session.exec(select(User).where(
+        User.email == f"volunteer@{DEMO_DOMAIN}")).one()
+    if session.exec(select(Volunteer).where(Volunteer.user_id == volunteer_user.id)).first():
+        return
+    postcode = geo.lookup("2031")
+    session.add(Volunteer(
+        user_id=volunteer_user.id, municipality_code=HAARLEM, name="Sanne de Vries",
+        email=volunteer_user.email, phone="023 555 0101", pc4="2031",
+        latitude=postcode.latitude, longitude=postcode.longitude,
+        skills=["cooking", "transport", "language"], themes=["elderly_care", "social_cohesion"],
+        availability=["tue_morning", "thu_morning", "sat_afternoon"], hours_per_week=4,
+        radius_km=5, about="Ik kook graag en rijd bewoners naar afspraken.",
+        consent_given_at=utcnow()))
+    consultant = session.exec(select(User).where(
+        User.email == f"consultant@{DEMO_DOMAIN}")).one()
+    session.add(ParticipationClient(
+        pseudonym="Kandidaat Noord-1", consultant_user_id=consultant.id,
+        municipality_code=HAARLEM, capacity_hours_per_week=8,
+        restrictions=["no_heavy_lifting", "no_evenings"], route="guide_to_volunteering",
+        skills=["gardening", "handyman"], availability=["mon_morning", "wed_morning"],
+        pc4="2033"))
+    session.flush()

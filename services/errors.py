@@ -48,3 +48,17 @@ class ServiceUnavailable(KoppelError):
 
     status_code = 503
     code = "unavailable"
+
+
+class Unauthorized(KoppelError):
+    """No valid credentials were presented."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(KoppelError):
+    """Signed in, but this role may not do this."""
+
+    status_code = 403
+    code = "forbidden"

@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Tests decide the broker themselves; never inherit one from the shell.
 os.environ.pop("KOPPEL_REDIS_URL", None)
@@ -11,12 +11,15 @@ import psycopg  # noqa: E402
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, Engine  # noqa: E402
+from sqlmodel import select  # noqa: E402
 
 from db import migrate  # noqa: E402
 from db.engine import make_engine  # noqa: E402
+from db.models import User  # noqa: E402
 from db.session import SessionFactory, unit_of_work  # noqa: E402
 from services import demo  # noqa: E402
 from services.api.app import create_app  # noqa: E402
+from services.auth import service as auth  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -100,7 +103,40 @@ def session(connection):
 
 @pytest.fixture
 def client(connection) -> Iterator[TestClient]:
-    """An httpx client over ASGI to the whole app (API and web)."""
+    """An anonymous httpx client over ASGI to the whole app (API and web)."""
     app = create_app(embedded_worker=False)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+def token_for(email: str) -> str:
+    """A fresh API token for an existing account."""
+    with unit_of_work() as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        token, _row = auth.issue_token(session, user, name="test")
+    return token
+
+
+@pytest.fixture
+def login_as(connection) -> Iterator[Callable[[str], TestClient]]:
+    """login_as("broker") → a client with an API token of that demo account (or e-mail)."""
+    opened: list[TestClient] = []
+
+    def make(who: str) -> TestClient:
+        email = who if "@" in who else f"{who}@demo.koppel.nl"
+        test_client = TestClient(create_app(embedded_worker=False),
+                                 raise_server_exceptions=False,
+                                 headers={"Authorization": f"Bearer {token_for(email)}"})
+        test_client.__enter__()
+        opened.append(test_client)
+        return test_client
+
+    yield make
+    for test_client in opened:
+        test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def admin(login_as) -> TestClient:
+    """A client signed in as the demo admin."""
+    return login_as("admin")

@@ -10,7 +10,7 @@ def count(session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
 
 
-def test_create_initiative_with_needs_and_offers_returns_dutch_labels(client):
+def test_create_initiative_with_needs_and_offers_returns_dutch_labels(admin):
     payload = initiative_payload(
         themes=["caregiver_support", "elderly_care"],
         actor_type="collective", actor_subtype="care_collective", phase="startup",
@@ -18,7 +18,7 @@ def test_create_initiative_with_needs_and_offers_returns_dutch_labels(client):
                need_payload(kind="start_grant", title="Startbudget", amount_eur=2500)],
         offers=[{"kind": "company", "description": "Koffie en een praatje", "capacity": 4}],
     )
-    response = client.post("/api/v1/initiatives", json=payload)
+    response = admin.post("/api/v1/initiatives", json=payload)
     assert response.status_code == 201, response.text
     body = response.json()
     assert response.headers["location"] == f"/api/v1/initiatives/{body['id']}"
@@ -32,16 +32,16 @@ def test_create_initiative_with_needs_and_offers_returns_dutch_labels(client):
     assert body["needs"][1]["amount_eur"] == 2500
     assert body["offers"][0]["kind_label"] == "Gezelschap"
 
-    fetched = client.get(f"/api/v1/initiatives/{body['id']}").json()
+    fetched = admin.get(f"/api/v1/initiatives/{body['id']}").json()
     assert fetched["needs"] == body["needs"]
-    assert client.get(f"/api/v1/initiatives/{body['id']}/needs").json() == body["needs"]
-    assert client.get(f"/api/v1/initiatives/{body['id']}/offers").json() == body["offers"]
+    assert admin.get(f"/api/v1/initiatives/{body['id']}/needs").json() == body["needs"]
+    assert admin.get(f"/api/v1/initiatives/{body['id']}/offers").json() == body["offers"]
 
 
-def test_patch_changes_only_sent_fields_and_null_clears(client):
-    created = client.post("/api/v1/initiatives", json=initiative_payload(
+def test_patch_changes_only_sent_fields_and_null_clears(admin):
+    created = admin.post("/api/v1/initiatives", json=initiative_payload(
         phase="idea", website="https://example.org/linde")).json()
-    response = client.patch(f"/api/v1/initiatives/{created['id']}",
+    response = admin.patch(f"/api/v1/initiatives/{created['id']}",
                             json={"phase": "maturing", "website": None,
                                   "themes": ["youth_networks"]})
     assert response.status_code == 200, response.text
@@ -53,46 +53,46 @@ def test_patch_changes_only_sent_fields_and_null_clears(client):
     assert body["updated_at"] >= created["updated_at"]
 
 
-def test_delete_removes_initiative_with_its_needs_and_offers(client, session):
+def test_delete_removes_initiative_with_its_needs_and_offers(admin, session):
     before = (count(session, Initiative), count(session, Need), count(session, Offer))
-    created = client.post("/api/v1/initiatives", json=initiative_payload(
+    created = admin.post("/api/v1/initiatives", json=initiative_payload(
         needs=[need_payload()], offers=[{"kind": "groceries"}])).json()
-    assert client.delete(f"/api/v1/initiatives/{created['id']}").status_code == 204
-    assert client.get(f"/api/v1/initiatives/{created['id']}").status_code == 404
+    assert admin.delete(f"/api/v1/initiatives/{created['id']}").status_code == 204
+    assert admin.get(f"/api/v1/initiatives/{created['id']}").status_code == 404
     session.expire_all()
     assert (count(session, Initiative), count(session, Need), count(session, Offer)) == before
 
 
-def test_need_and_offer_lifecycle(client):
-    ini = client.post("/api/v1/initiatives", json=initiative_payload()).json()
+def test_need_and_offer_lifecycle(admin):
+    ini = admin.post("/api/v1/initiatives", json=initiative_payload()).json()
     base = f"/api/v1/initiatives/{ini['id']}"
-    need = client.post(f"{base}/needs", json=need_payload(hours_per_week=2)).json()
+    need = admin.post(f"{base}/needs", json=need_payload(hours_per_week=2)).json()
     assert need["status"] == "open" and need["status_label"] == "Open"
-    changed = client.patch(f"{base}/needs/{need['id']}", json={"status": "fulfilled"})
+    changed = admin.patch(f"{base}/needs/{need['id']}", json={"status": "fulfilled"})
     assert changed.status_code == 200 and changed.json()["status_label"] == "Vervuld"
-    offer = client.post(f"{base}/offers", json={"kind": "participation_place", "capacity": 2})
+    offer = admin.post(f"{base}/offers", json={"kind": "participation_place", "capacity": 2})
     assert offer.status_code == 201 and offer.json()["kind_label"] == "Participatieplek"
     offer_id = offer.json()["id"]
-    assert client.patch(f"{base}/offers/{offer_id}", json={"capacity": 3}).json()["capacity"] == 3
-    assert client.delete(f"{base}/needs/{need['id']}").status_code == 204
-    assert client.delete(f"{base}/offers/{offer_id}").status_code == 204
-    assert client.get(f"{base}/needs").json() == []
-    assert client.get(f"{base}/needs/{need['id']}").status_code == 404
+    assert admin.patch(f"{base}/offers/{offer_id}", json={"capacity": 3}).json()["capacity"] == 3
+    assert admin.delete(f"{base}/needs/{need['id']}").status_code == 204
+    assert admin.delete(f"{base}/offers/{offer_id}").status_code == 204
+    assert admin.get(f"{base}/needs").json() == []
+    assert admin.get(f"{base}/needs/{need['id']}").status_code == 404
 
 
-def test_need_of_another_initiative_is_not_found(client):
-    a = client.post("/api/v1/initiatives", json=initiative_payload(
+def test_need_of_another_initiative_is_not_found(admin):
+    a = admin.post("/api/v1/initiatives", json=initiative_payload(
         name="A", needs=[need_payload()])).json()
-    b = client.post("/api/v1/initiatives", json=initiative_payload(name="B")).json()
+    b = admin.post("/api/v1/initiatives", json=initiative_payload(name="B")).json()
     need_id = a["needs"][0]["id"]
-    response = client.get(f"/api/v1/initiatives/{b['id']}/needs/{need_id}")
+    response = admin.get(f"/api/v1/initiatives/{b['id']}/needs/{need_id}")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
-    assert client.delete(f"/api/v1/initiatives/{b['id']}/needs/{need_id}").status_code == 404
-    assert len(client.get(f"/api/v1/initiatives/{a['id']}/needs").json()) == 1
+    assert admin.delete(f"/api/v1/initiatives/{b['id']}/needs/{need_id}").status_code == 404
+    assert len(admin.get(f"/api/v1/initiatives/{a['id']}/needs").json()) == 1
 
 
-def test_unknown_ids_answer_404_in_the_error_shape(client):
+def test_unknown_ids_answer_404_in_the_error_shape(admin):
     for method, path in [("get", "/api/v1/initiatives/999999"),
                          ("patch", "/api/v1/initiatives/999999"),
                          ("delete", "/api/v1/initiatives/999999"),
@@ -100,6 +100,6 @@ def test_unknown_ids_answer_404_in_the_error_shape(client):
                          ("post", "/api/v1/initiatives/999999/offers")]:
         kwargs = {"json": {"kind": "groceries"} if method == "post" else {"phase": "idea"}} \
             if method in ("patch", "post") else {}
-        response = getattr(client, method)(path, **kwargs)
+        response = getattr(admin, method)(path, **kwargs)
         assert response.status_code == 404, (method, path, response.text)
         assert set(response.json()) == {"error", "detail", "fields"}

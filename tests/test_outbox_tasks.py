@@ -12,8 +12,8 @@ from services.outbox import service as outbox
 from tests.factories import initiative_payload, need_payload
 
 
-def test_write_publishes_refresh_task_that_scores_completeness(client, session):
-    created = client.post("/api/v1/initiatives", json=initiative_payload(
+def test_write_publishes_refresh_task_that_scores_completeness(admin, session):
+    created = admin.post("/api/v1/initiatives", json=initiative_payload(
         needs=[need_payload()], phase="idea", legal_form="foundation")).json()
     session.expire_all()
     messages = session.exec(select(OutboxMessage).where(
@@ -23,12 +23,12 @@ def test_write_publishes_refresh_task_that_scores_completeness(client, session):
     initiative = session.get(Initiative, created["id"])
     assert initiative.profile_refreshed_at is not None
     assert 0 < initiative.completeness < 1
-    assert client.get(f"/api/v1/initiatives/{created['id']}").json()["completeness"] == \
+    assert admin.get(f"/api/v1/initiatives/{created['id']}").json()["completeness"] == \
         initiative.completeness
 
 
-def test_refresh_task_is_idempotent(client, session):
-    created = client.post("/api/v1/initiatives", json=initiative_payload()).json()
+def test_refresh_task_is_idempotent(admin, session):
+    created = admin.post("/api/v1/initiatives", json=initiative_payload()).json()
     tasks.refresh_profile.apply(kwargs={"initiative_id": created["id"]})
     session.expire_all()
     first = session.get(Initiative, created["id"])

@@ -42,12 +42,12 @@ def _count(session, model):
         ({"offers": [{"kind": "company", "capacity": 0}]}, "offers.0.capacity", ""),
     ],
 )
-def test_invalid_initiative_is_refused_with_the_field_named(client, session, override, field,
+def test_invalid_initiative_is_refused_with_the_field_named(admin, session, override, field,
                                                             reason_part):
     before = (_count(session, Initiative), _count(session, Need))
     payload = initiative_payload(needs=[need_payload()])
     payload.update(override)
-    response = client.post("/api/v1/initiatives", json=payload)
+    response = admin.post("/api/v1/initiatives", json=payload)
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["error"] == "validation_failed"
@@ -56,8 +56,8 @@ def test_invalid_initiative_is_refused_with_the_field_named(client, session, ove
     assert (_count(session, Initiative), _count(session, Need)) == before
 
 
-def test_missing_required_fields_are_all_named(client):
-    response = client.post("/api/v1/initiatives", json={})
+def test_missing_required_fields_are_all_named(admin):
+    response = admin.post("/api/v1/initiatives", json={})
     assert response.status_code == 422
     assert response.json()["fields"] == {"name": "dit veld is verplicht",
                                          "scope": "dit veld is verplicht"}
@@ -69,40 +69,40 @@ def test_missing_required_fields_are_all_named(client):
      b'{"name": "x", "scope": "local", "founding_year": 1e309}', b"\xff\xfe",
      b'{"name": "' + b"x" * 300 + b'", "scope": "national"}'],
 )
-def test_garbage_bodies_get_422_never_500(client, body):
-    response = client.post("/api/v1/initiatives", content=body,
+def test_garbage_bodies_get_422_never_500(admin, body):
+    response = admin.post("/api/v1/initiatives", content=body,
                            headers={"content-type": "application/json"})
     assert response.status_code == 422, response.text
     assert set(response.json()) == {"error", "detail", "fields"}
 
 
-def test_failed_need_write_keeps_the_initiative_unchanged(client, session):
-    ini = client.post("/api/v1/initiatives", json=initiative_payload()).json()
-    response = client.post(f"/api/v1/initiatives/{ini['id']}/needs",
+def test_failed_need_write_keeps_the_initiative_unchanged(admin, session):
+    ini = admin.post("/api/v1/initiatives", json=initiative_payload()).json()
+    response = admin.post(f"/api/v1/initiatives/{ini['id']}/needs",
                            json=need_payload(kind="permit", hours_per_week=4))
     assert response.status_code == 422
     assert response.json()["fields"] == {"hours_per_week": "uren passen niet bij een behoefte "
                                                            "'Vergunning'"}
-    assert client.get(f"/api/v1/initiatives/{ini['id']}/needs").json() == []
+    assert admin.get(f"/api/v1/initiatives/{ini['id']}/needs").json() == []
 
 
-def test_patch_cannot_clear_required_fields_or_break_subtypes(client):
-    ini = client.post("/api/v1/initiatives", json=initiative_payload(
+def test_patch_cannot_clear_required_fields_or_break_subtypes(admin):
+    ini = admin.post("/api/v1/initiatives", json=initiative_payload(
         actor_type="collective", actor_subtype="care_collective")).json()
     url = f"/api/v1/initiatives/{ini['id']}"
-    assert client.patch(url, json={"name": None}).json()["fields"] == {
+    assert admin.patch(url, json={"name": None}).json()["fields"] == {
         "name": "dit veld is verplicht"}
-    response = client.patch(url, json={"actor_type": "social_entrepreneur"})
+    response = admin.patch(url, json={"actor_type": "social_entrepreneur"})
     assert response.status_code == 422
     assert "actor_subtype" in response.json()["fields"]
-    assert client.get(url).json()["actor_type"] == "collective"
+    assert admin.get(url).json()["actor_type"] == "collective"
 
 
-def test_list_filters_are_validated(client):
+def test_list_filters_are_validated(admin):
     for query, field in [("theme=knitting", "theme"), ("pc4=12", "pc4"),
                          ("radius_km=5", "pc4"), ("pc4=2011&radius_km=-1", "radius_km"),
                          ("limit=0", "limit"), ("cursor=%%%", "cursor"),
                          ("cursor=WyJhIl0", "cursor"), ("need_kind=x", "need_kind")]:
-        response = client.get(f"/api/v1/initiatives?{query}")
+        response = admin.get(f"/api/v1/initiatives?{query}")
         assert response.status_code == 422, (query, response.text)
         assert field in response.json()["fields"], (query, response.json())

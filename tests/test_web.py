@@ -92,9 +92,9 @@ def test_profile_page_shows_every_lens_in_dutch(client):
     assert "Lokaal · Haarlem (2011)" in " ".join(soup.select_one("p.meta").get_text().split())
 
 
-def test_unknown_or_unpublished_profile_is_a_dutch_404(client):
+def test_unknown_or_unpublished_profile_is_a_dutch_404(client, admin):
     soup = page(client, "/initiatieven/999999", status=404)
     assert soup.h1.get_text(strip=True) == "Niet gevonden"
-    hidden = client.post("/api/v1/initiatives", json=initiative_payload(published=False)).json()
+    hidden = admin.post("/api/v1/initiatives", json=initiative_payload(published=False)).json()
     page(client, f"/initiatieven/{hidden['id']}", status=404)
     page(client, "/bestaat-niet", status=404)

@@ -19,7 +19,8 @@ from db.session import SessionFactory, unit_of_work
 from services.api.app import create_app
 from services.municipalities import service as municipalities
 from services.worker.app import celery_app
-from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database
+from services.auth import service as auth
+from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database, token_for
 from tests.factories import initiative_payload, need_payload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,7 @@ def committed_pg():
     SessionFactory.configure(bind=engine)
     with unit_of_work() as session:
         municipalities.ensure(session, code="GM0392", name="Haarlem")
+        auth.create_user(session, email="admin@worker.test", password="x" * 16, role="admin")
     yield url
     SessionFactory.configure(bind=previous)
     engine.dispose()
@@ -94,7 +96,8 @@ def worker(committed_pg, redis_broker, tmp_path_factory):
 def test_api_write_is_refreshed_by_a_real_worker(worker):
     proc, log_path = worker
     app = create_app(embedded_worker=False)
-    with TestClient(app) as client:
+    headers = {"Authorization": f"Bearer {token_for('admin@worker.test')}"}
+    with TestClient(app, headers=headers) as client:
         created = client.post("/api/v1/initiatives", json=initiative_payload(
             needs=[need_payload()], phase="startup"))
         assert created.status_code == 201, created.text

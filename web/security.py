@@ -47,3 +47,17 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, _send)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after login; anything else becomes the home page."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def next_param(target: str) -> str:
+    """The query string that carries the page to return to after login."""
+    from urllib.parse import urlencode
+
+    return urlencode({"next": safe_next(target)})

@@ -11,13 +11,30 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from db.models.accounts import (  # noqa: E402
+    ApiToken,
+    LoginThrottle,
+    Organisation,
+    User,
+    WebSession,
+)
+from db.models.audit import AuditEvent  # noqa: E402
 from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # noqa: E402
 from db.models.municipalities import Municipality  # noqa: E402
 from db.models.outbox import OutboxMessage  # noqa: E402
+from db.models.people import ParticipationClient, Volunteer  # noqa: E402
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "LoginThrottle",
+    "Organisation",
+    "ParticipationClient",
+    "User",
+    "Volunteer",
+    "WebSession",
     "Initiative",
     "InitiativeLabel",
     "Municipality",

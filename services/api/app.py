@@ -10,7 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from services.api import errors
 from services.config import get_settings
+from services.audit.context import RequestIdMiddleware
+from services.audit.routes import router as audit_router
+from services.auth.routes import router as auth_router
 from services.initiatives.routes import router as initiatives_router
+from services.people.routes import router as people_router
 from services.system.routes import health_router
 from services.system.routes import router as system_router
 from web.app import create_web_app
@@ -58,8 +62,12 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
         embedded_worker
     errors.install(app)
     app.add_middleware(SecurityHeadersMiddleware, docs_paths=("/docs", "/redoc"))
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     app.include_router(system_router, prefix=API_PREFIX)
     app.include_router(initiatives_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(people_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
     app.mount("/", create_web_app())
     return app

@@ -50,13 +50,15 @@ def _place(initiative: Initiative) -> str | None:
     return postcode.place if postcode else None
 
 
-def initiative_read(initiative: Initiative) -> InitiativeRead:
-    """A full profile for clients."""
+def initiative_read(initiative: Initiative, *, show_contact: bool = True) -> InitiativeRead:
+    """A full profile; personal contact data only when the reader may see it."""
     derived = ("needs", "offers", "municipality", "labels")
     fields = {name: getattr(initiative, name) for name in InitiativeRead.model_fields
               if hasattr(Initiative, name) and name not in derived}
     for lens in documents.LIST_LENS_FIELDS:
         fields[lens] = initiative.codes(lens)
+    if not show_contact:
+        fields["contact_name"] = fields["contact_email"] = None
     return InitiativeRead(
         **fields,
         municipality=initiative.municipality_code,

@@ -4,8 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from db.models import Initiative
 from services.api.deps import SessionDep
 from services.api.errors import ERROR_RESPONSES
+from services.auth.actor import Actor
+from services.auth.deps import Allowed
 from services.initiatives import presenters, queries, service
 from services.initiatives.schemas import (
     InitiativeCreate,
@@ -24,9 +27,15 @@ from services.initiatives.schemas import (
 router = APIRouter(prefix="/initiatives", tags=["initiatives"], responses=ERROR_RESPONSES)
 
 
+def _read(initiative: Initiative, actor: Actor | None) -> InitiativeRead:
+    return presenters.initiative_read(
+        initiative, show_contact=service.in_scope(actor, "initiative.contact", initiative))
+
+
 @router.get("", response_model=InitiativePage, name="api_initiative_list")
-def list_initiatives(session: SessionDep, query: Annotated[InitiativeQuery, Query()]):
-    """List initiatives with filters and Dutch full-text search; keyset pages."""
+def list_initiatives(session: SessionDep, actor: Allowed("initiative.list"),
+                     query: Annotated[InitiativeQuery, Query()]):
+    """List published initiatives with filters and Dutch full-text search; keyset pages."""
     page = queries.list_initiatives(session, query)
     return InitiativePage(
         items=[presenters.initiative_summary(h.initiative, distance_km=h.distance_km,
@@ -37,97 +46,114 @@ def list_initiatives(session: SessionDep, query: Annotated[InitiativeQuery, Quer
 
 @router.post("", response_model=InitiativeRead, status_code=status.HTTP_201_CREATED,
              name="api_initiative_create")
-def create_initiative(session: SessionDep, data: InitiativeCreate, response: Response):
+def create_initiative(session: SessionDep, actor: Allowed("initiative.create"),
+                      data: InitiativeCreate, response: Response):
     """Create an initiative with its needs and offers in one transaction."""
-    initiative = service.create(session, data)
+    initiative = service.create(session, data, actor)
     response.headers["Location"] = f"/api/v1/initiatives/{initiative.id}"
-    return presenters.initiative_read(initiative)
+    return _read(initiative, actor)
 
 
 @router.get("/{initiative_id}", response_model=InitiativeRead, name="api_initiative_get")
-def get_initiative(session: SessionDep, initiative_id: int):
-    """One initiative's full profile."""
-    return presenters.initiative_read(service.get(session, initiative_id))
+def get_initiative(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int):
+    """One initiative's full profile; contact data only for those who may see it."""
+    return _read(service.get_visible(session, actor, initiative_id), actor)
 
 
 @router.patch("/{initiative_id}", response_model=InitiativeRead, name="api_initiative_update")
-def update_initiative(session: SessionDep, initiative_id: int, data: InitiativeUpdate):
+def update_initiative(session: SessionDep, actor: Allowed("initiative.update"),
+                      initiative_id: int, data: InitiativeUpdate):
     """Change profile fields; only the fields sent change."""
-    return presenters.initiative_read(service.update(session, initiative_id, data))
+    return _read(service.update(session, initiative_id, data, actor), actor)
 
 
 @router.delete("/{initiative_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_initiative_delete")
-def delete_initiative(session: SessionDep, initiative_id: int) -> Response:
+def delete_initiative(session: SessionDep, actor: Allowed("initiative.delete"),
+                      initiative_id: int) -> Response:
     """Delete an initiative with its needs and offers."""
-    service.delete(session, initiative_id)
+    service.delete(session, initiative_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{initiative_id}/needs", response_model=list[NeedRead], name="api_need_list")
-def list_needs(session: SessionDep, initiative_id: int):
+def list_needs(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int):
     """The needs of an initiative."""
-    return [presenters.need_read(n) for n in service.get(session, initiative_id).needs]
+    initiative = service.get_visible(session, actor, initiative_id)
+    return [presenters.need_read(n) for n in initiative.needs]
 
 
 @router.post("/{initiative_id}/needs", response_model=NeedRead,
              status_code=status.HTTP_201_CREATED, name="api_need_create")
-def create_need(session: SessionDep, initiative_id: int, data: NeedCreate):
+def create_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+                data: NeedCreate):
     """Add a need."""
-    return presenters.need_read(service.add_need(session, initiative_id, data))
+    return presenters.need_read(service.add_need(session, initiative_id, data, actor))
 
 
 @router.get("/{initiative_id}/needs/{need_id}", response_model=NeedRead, name="api_need_get")
-def get_need(session: SessionDep, initiative_id: int, need_id: int):
+def get_need(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int,
+             need_id: int):
     """One need."""
+    service.get_visible(session, actor, initiative_id)
     return presenters.need_read(service.get_need(session, initiative_id, need_id))
 
 
 @router.patch("/{initiative_id}/needs/{need_id}", response_model=NeedRead,
               name="api_need_update")
-def update_need(session: SessionDep, initiative_id: int, need_id: int, data: NeedUpdate):
+def update_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+                need_id: int, data: NeedUpdate):
     """Change a need (also its status: open, in_progress, fulfilled, withdrawn)."""
-    return presenters.need_read(service.update_need(session, initiative_id, need_id, data))
+    return presenters.need_read(
+        service.update_need(session, initiative_id, need_id, data, actor))
 
 
 @router.delete("/{initiative_id}/needs/{need_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_need_delete")
-def delete_need(session: SessionDep, initiative_id: int, need_id: int) -> Response:
+def delete_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+                need_id: int) -> Response:
     """Remove a need."""
-    service.delete_need(session, initiative_id, need_id)
+    service.delete_need(session, initiative_id, need_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{initiative_id}/offers", response_model=list[OfferRead], name="api_offer_list")
-def list_offers(session: SessionDep, initiative_id: int):
+def list_offers(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int):
     """The offers of an initiative."""
-    return [presenters.offer_read(o) for o in service.get(session, initiative_id).offers]
+    initiative = service.get_visible(session, actor, initiative_id)
+    return [presenters.offer_read(o) for o in initiative.offers]
 
 
 @router.post("/{initiative_id}/offers", response_model=OfferRead,
              status_code=status.HTTP_201_CREATED, name="api_offer_create")
-def create_offer(session: SessionDep, initiative_id: int, data: OfferCreate):
+def create_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+                 data: OfferCreate):
     """Add an offer."""
-    return presenters.offer_read(service.add_offer(session, initiative_id, data))
+    return presenters.offer_read(service.add_offer(session, initiative_id, data, actor))
 
 
 @router.get("/{initiative_id}/offers/{offer_id}", response_model=OfferRead,
             name="api_offer_get")
-def get_offer(session: SessionDep, initiative_id: int, offer_id: int):
+def get_offer(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int,
+              offer_id: int):
     """One offer."""
+    service.get_visible(session, actor, initiative_id)
     return presenters.offer_read(service.get_offer(session, initiative_id, offer_id))
 
 
 @router.patch("/{initiative_id}/offers/{offer_id}", response_model=OfferRead,
               name="api_offer_update")
-def update_offer(session: SessionDep, initiative_id: int, offer_id: int, data: OfferUpdate):
+def update_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+                 offer_id: int, data: OfferUpdate):
     """Change an offer."""
-    return presenters.offer_read(service.update_offer(session, initiative_id, offer_id, data))
+    return presenters.offer_read(
+        service.update_offer(session, initiative_id, offer_id, data, actor))
 
 
 @router.delete("/{initiative_id}/offers/{offer_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_offer_delete")
-def delete_offer(session: SessionDep, initiative_id: int, offer_id: int) -> Response:
+def delete_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+                 offer_id: int) -> Response:
     """Remove an offer."""
-    service.delete_offer(session, initiative_id, offer_id)
+    service.delete_offer(session, initiative_id, offer_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

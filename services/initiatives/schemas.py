@@ -7,6 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, Htt
 
 from db import geo
 from db.vocabulary import UnknownCode, get_vocabulary
+from services.privacy import NoBsn
 
 OFFER_PLACE = "participation_place"
 
@@ -60,8 +61,8 @@ VolunteerBucket = code_of("bucket_volunteers", "aantal vrijwilligers")
 ProfessionalBucket = code_of("bucket_professionals", "aantal professionals")
 HelpedBucket = code_of("bucket_people_helped", "aantal geholpen mensen")
 RevenueBucket = code_of("bucket_revenue", "omzet")
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-LongText = Annotated[str, Field(max_length=10_000)]
+Title = Annotated[str, Field(min_length=1, max_length=200), NoBsn]
+LongText = Annotated[str, Field(max_length=10_000), NoBsn]
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -175,7 +176,7 @@ class ProfileFields(BaseModel):
     revenue_now: RevenueBucket | None = None
     revenue_in_two_years: RevenueBucket | None = None
     founding_year: Annotated[int, Field(ge=1800, le=2100)] | None = None
-    contact_name: Annotated[str, Field(max_length=200)] | None = None
+    contact_name: Annotated[str, Field(max_length=200), NoBsn] | None = None
     contact_email: EmailStr | None = None
     published: bool = True
     last_verified_on: date | None = None
@@ -275,7 +276,7 @@ class InitiativeQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    q: Annotated[str, Field(max_length=200)] | None = None
+    q: Annotated[str, Field(max_length=200), NoBsn] | None = None
     municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
     theme: Theme | None = None
     life_group: LifeGroup | None = None

@@ -10,10 +10,12 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from db import geo
-from db.models import Initiative, InitiativeLabel, Need, Offer
+from db.models import Initiative, InitiativeLabel, Need, Offer, Organisation
 from db.types import utcnow
 from db.vocabulary import get_vocabulary
-from services.errors import NotFound, ValidationFailed
+from services.auth.actor import SYSTEM, Actor, scope_of
+from services.auth.permissions import Scope
+from services.errors import Conflict, NotFound, ValidationFailed
 from services.initiatives import documents
 from services.initiatives.schemas import (
     InitiativeCreate,
@@ -58,9 +60,48 @@ def get(session: Session, initiative_id: int) -> Initiative:
     return initiative
 
 
-def create(session: Session, data: InitiativeCreate) -> Initiative:
+def in_scope(actor: Actor | None, action: str, initiative: Initiative) -> bool:
+    """Whether the actor's scope for action covers this initiative."""
+    scope = scope_of(actor, action)
+    return (
+        scope == Scope.ANY
+        or (scope == Scope.PUBLISHED and initiative.published)
+        or (scope == Scope.MUNICIPALITY and actor is not None
+            and initiative.municipality_code == actor.municipality_code)
+        or (scope == Scope.ORGANISATION and actor is not None
+            and initiative.id == actor.initiative_id)
+    )
+
+
+def get_visible(session: Session, actor: Actor | None, initiative_id: int) -> Initiative:
+    """An initiative the actor may see: published, or within their scope. Else NotFound."""
+    initiative = get(session, initiative_id)
+    if not (in_scope(actor, "initiative.read", initiative)
+            or (initiative.published and scope_of(actor, "initiative.read") is not None)):
+        raise NotFound(f"Initiatief {initiative_id} bestaat niet.")
+    return initiative
+
+
+def get_editable(session: Session, actor: Actor, initiative_id: int,
+                 action: str = "initiative.update") -> Initiative:
+    """An initiative the actor may change; others answer NotFound, never Forbidden."""
+    initiative = get(session, initiative_id)
+    if not in_scope(actor, action, initiative):
+        raise NotFound(f"Initiatief {initiative_id} bestaat niet.")
+    return initiative
+
+
+def create(session: Session, data: InitiativeCreate, actor: Actor = SYSTEM) -> Initiative:
     """Create an initiative with its needs and offers; all or nothing."""
     errors: dict[str, str] = {}
+    scope = actor.scope("initiative.create")
+    organisation = None
+    if scope == Scope.MUNICIPALITY and data.municipality != actor.municipality_code:
+        errors["municipality"] = "u kunt alleen initiatieven in uw eigen gemeente aanmaken"
+    if scope == Scope.ORGANISATION:
+        organisation = session.get(Organisation, actor.organisation_id)
+        if organisation is None or organisation.initiative_id is not None:
+            raise Conflict("Uw organisatie heeft al een initiatief; pas dat profiel aan.")
     for i, need in enumerate(data.needs):
         errors |= _need_errors(need.kind, need.model_dump(), prefix=f"needs.{i}.")
     values = data.model_dump(exclude={"needs", "offers"})
@@ -72,17 +113,23 @@ def create(session: Session, data: InitiativeCreate) -> Initiative:
         initiative.offers.append(Offer(**offer.model_dump()))
     session.add(initiative)
     session.flush()
+    if organisation is not None:
+        organisation.initiative_id = initiative.id
     _after_change(session, initiative)
     return initiative
 
 
-def update(session: Session, initiative_id: int, data: InitiativeUpdate) -> Initiative:
+def update(session: Session, initiative_id: int, data: InitiativeUpdate,
+           actor: Actor = SYSTEM) -> Initiative:
     """Change the fields sent in data; null clears an optional field."""
-    initiative = get(session, initiative_id)
+    initiative = get_editable(session, actor, initiative_id)
     values = data.model_dump(exclude_unset=True)
     for required in ("name", "scope"):
         if required in values and values[required] is None:
             raise ValidationFailed({required: "dit veld is verplicht"})
+    if (actor.scope("initiative.update") == Scope.MUNICIPALITY and "municipality" in values
+            and values["municipality"] != actor.municipality_code):
+        raise ValidationFailed({"municipality": "alleen uw eigen gemeente"})
     merged = _current_values(initiative) | values
     _apply_profile(session, initiative, merged, {})
     initiative.updated_at = utcnow()
@@ -91,16 +138,17 @@ def update(session: Session, initiative_id: int, data: InitiativeUpdate) -> Init
     return initiative
 
 
-def delete(session: Session, initiative_id: int) -> None:
+def delete(session: Session, initiative_id: int, actor: Actor = SYSTEM) -> None:
     """Delete an initiative with its needs and offers."""
-    initiative = get(session, initiative_id)
+    initiative = get_editable(session, actor, initiative_id, "initiative.delete")
     session.delete(initiative)
     session.flush()
 
 
-def add_need(session: Session, initiative_id: int, data: NeedCreate) -> Need:
+def add_need(session: Session, initiative_id: int, data: NeedCreate,
+             actor: Actor = SYSTEM) -> Need:
     """Add a need to an initiative."""
-    initiative = get(session, initiative_id)
+    initiative = get_editable(session, actor, initiative_id)
     errors = _need_errors(data.kind, data.model_dump())
     if errors:
         raise ValidationFailed(errors)
@@ -119,8 +167,10 @@ def get_need(session: Session, initiative_id: int, need_id: int) -> Need:
     return need
 
 
-def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUpdate) -> Need:
+def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUpdate,
+                actor: Actor = SYSTEM) -> Need:
     """Change the fields sent for a need."""
+    initiative = get_editable(session, actor, initiative_id)
     need = get_need(session, initiative_id, need_id)
     values = data.model_dump(exclude_unset=True)
     for required in ("kind", "title", "status"):
@@ -135,21 +185,24 @@ def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUp
         setattr(need, key, value if key != "skills" else list(value or []))
     need.updated_at = utcnow()
     session.flush()
-    _after_change(session, get(session, initiative_id))
+    _after_change(session, initiative)
     return need
 
 
-def delete_need(session: Session, initiative_id: int, need_id: int) -> None:
+def delete_need(session: Session, initiative_id: int, need_id: int,
+                actor: Actor = SYSTEM) -> None:
     """Remove a need."""
+    initiative = get_editable(session, actor, initiative_id)
     need = get_need(session, initiative_id, need_id)
-    session.delete(need)
+    initiative.needs.remove(need)  # delete-orphan removes the row
     session.flush()
-    _after_change(session, get(session, initiative_id))
+    _after_change(session, initiative)
 
 
-def add_offer(session: Session, initiative_id: int, data: OfferCreate) -> Offer:
+def add_offer(session: Session, initiative_id: int, data: OfferCreate,
+              actor: Actor = SYSTEM) -> Offer:
     """Add an offer to an initiative."""
-    initiative = get(session, initiative_id)
+    initiative = get_editable(session, actor, initiative_id)
     offer = Offer(**data.model_dump())
     initiative.offers.append(offer)
     session.flush()
@@ -165,10 +218,10 @@ def get_offer(session: Session, initiative_id: int, offer_id: int) -> Offer:
     return offer
 
 
-def update_offer(
-    session: Session, initiative_id: int, offer_id: int, data: OfferUpdate
-) -> Offer:
+def update_offer(session: Session, initiative_id: int, offer_id: int, data: OfferUpdate,
+                 actor: Actor = SYSTEM) -> Offer:
     """Change the fields sent for an offer."""
+    initiative = get_editable(session, actor, initiative_id)
     offer = get_offer(session, initiative_id, offer_id)
     values = data.model_dump(exclude_unset=True)
     for key, value in values.items():
@@ -177,16 +230,18 @@ def update_offer(
         setattr(offer, key, value)
     offer.updated_at = utcnow()
     session.flush()
-    _after_change(session, get(session, initiative_id))
+    _after_change(session, initiative)
     return offer
 
 
-def delete_offer(session: Session, initiative_id: int, offer_id: int) -> None:
+def delete_offer(session: Session, initiative_id: int, offer_id: int,
+                 actor: Actor = SYSTEM) -> None:
     """Remove an offer."""
+    initiative = get_editable(session, actor, initiative_id)
     offer = get_offer(session, initiative_id, offer_id)
-    session.delete(offer)
+    initiative.offers.remove(offer)
     session.flush()
-    _after_change(session, get(session, initiative_id))
+    _after_change(session, initiative)
 
 
 def refresh_profile(session: Session, initiative: Initiative) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from db.session import unit_of_work
 from db.vocabulary import get_vocabulary
+from services.auth.deps import permission
 from services.config import get_settings
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ class Health(BaseModel):
 
 
 @health_router.get("/healthz", response_model=Health, name="healthz",
-                   responses={503: {"model": Health}})
+                   responses={503: {"model": Health}},
+                   dependencies=[permission("system.public")])
 def healthz():
     """Report whether the database and the broker answer; 503 when one does not."""
     settings = get_settings()
@@ -50,7 +52,7 @@ def healthz():
     return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
 
 
-@router.get("/vocabulary", name="api_vocabulary")
+@router.get("/vocabulary", name="api_vocabulary", dependencies=[permission("system.public")])
 def vocabulary() -> dict:
     """Every lens of the vocabulary as codes with Dutch labels."""
     return get_vocabulary().public()

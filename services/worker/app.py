@@ -10,7 +10,11 @@ from services.worker.schedules import BEAT_SCHEDULE
 
 log = logging.getLogger(__name__)
 
-TASK_MODULES = ["services.initiatives.tasks", "services.outbox.tasks"]
+TASK_MODULES = [
+    "services.initiatives.tasks",
+    "services.outbox.tasks",
+    "services.people.tasks",
+]
 
 
 def make_celery() -> Celery:

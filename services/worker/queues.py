@@ -15,6 +15,7 @@ class Queue(StrEnum):
 ROUTES = {
     "initiatives.*": {"queue": Queue.DEFAULT.value},
     "outbox.*": {"queue": Queue.DEFAULT.value},
+    "privacy.*": {"queue": Queue.DEFAULT.value},
     "matching.*": {"queue": Queue.MATCHING.value},
     "notifications.*": {"queue": Queue.NOTIFICATIONS.value},
 }

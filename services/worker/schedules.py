@@ -2,11 +2,19 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     # Safety net: a message whose publish failed right after commit (broker down, crash)
     # is picked up here, so no committed change is ever left unannounced.
     "outbox-relay-pending": {
         "task": "outbox.relay_pending",
         "schedule": timedelta(seconds=60),
+    },
+    # Personal data must not outlive its retention period; a quiet hour keeps the erasure
+    # away from office use.
+    "privacy-apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

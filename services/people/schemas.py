@@ -1,0 +1,142 @@
+"""Schemas for volunteers and Participatiewet clients."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from services.initiatives.schemas import PC4, Skill, Theme, code_of
+from services.privacy import NoBsn
+
+DayPart = code_of("day_parts", "dagdeel")
+Restriction = code_of("client_restrictions", "beperking")
+Route = code_of("participation_act_routes", "route")
+Municipality = Annotated[str, Field(pattern=r"^GM\d{4}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200), NoBsn]
+Phone = Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,20}$"), NoBsn]
+About = Annotated[str, Field(max_length=2000), NoBsn]
+Pseudonym = Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[\w .'-]+$"), NoBsn]
+Hours = Annotated[float, Field(gt=0, le=40)]
+Radius = Annotated[float, Field(ge=0, le=100)]
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class VolunteerCreate(BaseModel):
+    """A volunteer profile; consent to store it is required."""
+
+    model_config = _STRICT
+
+    name: Name
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    pc4: PC4
+    municipality: Municipality | None = None
+    skills: list[Skill] = []
+    themes: list[Theme] = []
+    availability: list[DayPart] = []
+    hours_per_week: Hours = 2
+    radius_km: Radius = 5
+    about: About = ""
+    consent: bool = Field(description="The volunteer agrees that Koppel keeps this profile")
+
+
+class VolunteerUpdate(BaseModel):
+    """Changes to a volunteer profile."""
+
+    model_config = _STRICT
+
+    name: Name | None = None
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    pc4: PC4 | None = None
+    skills: list[Skill] | None = None
+    themes: list[Theme] | None = None
+    availability: list[DayPart] | None = None
+    hours_per_week: Hours | None = None
+    radius_km: Radius | None = None
+    about: About | None = None
+
+
+class VolunteerRead(BaseModel):
+    """A volunteer profile (personal data: every staff read is audited)."""
+
+    id: int
+    municipality: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    pc4: str | None
+    place: str | None
+    skills: list[str]
+    themes: list[str]
+    availability: list[str]
+    hours_per_week: float
+    radius_km: float
+    about: str
+    consent_given_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    erased: bool
+
+
+class ClientCreate(BaseModel):
+    """A Participatiewet client, registered by their consultant under a pseudonym.
+
+    There is deliberately no field for a BSN, a benefit or the reason for an exemption.
+    """
+
+    model_config = _STRICT
+
+    pseudonym: Pseudonym
+    capacity_hours_per_week: Hours = 4
+    restrictions: list[Restriction] = []
+    route: Route
+    skills: list[Skill] = []
+    availability: list[DayPart] = []
+    pc4: PC4 | None = None
+
+
+class ClientUpdate(BaseModel):
+    """Changes to a client record (by their consultant)."""
+
+    model_config = _STRICT
+
+    pseudonym: Pseudonym | None = None
+    capacity_hours_per_week: Hours | None = None
+    restrictions: list[Restriction] | None = None
+    route: Route | None = None
+    skills: list[Skill] | None = None
+    availability: list[DayPart] | None = None
+    pc4: PC4 | None = None
+    closed: bool | None = None
+
+
+class ClientRead(BaseModel):
+    """A client record, for the consultant and the municipality's staff."""
+
+    id: int
+    kind: str = "client"
+    pseudonym: str
+    consultant_user_id: int | None
+    municipality: str
+    capacity_hours_per_week: float
+    restrictions: list[str]
+    restriction_labels: list[str]
+    route: str
+    route_label: str
+    skills: list[str]
+    availability: list[str]
+    pc4: str | None
+    closed_at: datetime | None
+    created_at: datetime
+
+
+class CandidateRead(BaseModel):
+    """What a broker sees of a client: a candidate via the consultant, nothing more."""
+
+    id: int
+    kind: str = "candidate"
+    label: str = "kandidaat via consulent"
+    skills: list[str]
+    availability: list[str]
