@@ -34,6 +34,34 @@ def test_demo_has_the_28_initiatives_and_loading_again_changes_nothing(session):
     assert snapshot() == before
 
 
+def test_demo_accounts_are_never_made_in_production(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env |= {"KOPPEL_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+            "KOPPEL_ENV": "production", "KOPPEL_SECRET_KEY": "p" * 40}
+    _run(["db", "upgrade"], env)
+    out = _run(["demo", "load"], env)
+    assert "28 initiatives added" in out and "demo.koppel.nl" not in out
+    assert "refused" not in _run(["user", "first-admin", "--email", "beheer@gemeente.nl",
+                                  "--password", "een-lang-wachtwoord"], env)
+    second = subprocess.run(KOPPEL + ["user", "first-admin", "--email", "twee@gemeente.nl",
+                                      "--password", "een-lang-wachtwoord"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1 and "already exists" in second.stderr
+
+
+def test_cli_user_create_checks_role_and_scope(cli_env):
+    _run(["db", "upgrade"], cli_env)
+    _run(["demo", "load"], cli_env)
+    ok = _run(["user", "create", "--email", "makelaar@haarlem.nl", "--password",
+               "lang-genoeg-wachtwoord", "--role", "broker", "--municipality", "GM0392"],
+              cli_env)
+    assert "created: makelaar@haarlem.nl (broker)" in ok
+    bad = subprocess.run(KOPPEL + ["user", "create", "--email", "x@y.nl", "--password",
+                                   "lang-genoeg-wachtwoord", "--role", "broker"], cwd=ROOT,
+                         env=cli_env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "municipality" in bad.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,7 +82,13 @@ def _run(args, env):
 
 def test_cli_migrates_loads_and_serves_the_demo(cli_env):
     assert "database at head" in _run(["db", "upgrade"], cli_env)
-    assert "28 initiatives added" in _run(["demo", "load"], cli_env)
+    first = _run(["demo", "load"], cli_env)
+    assert "28 initiatives added" in first
+    for login in ("broker@demo.koppel.nl", "broker-rotterdam@demo.koppel.nl",
+                  "consultant@demo.koppel.nl", "staff@demo.koppel.nl", "admin@demo.koppel.nl",
+                  "initiator@demo.koppel.nl", "fund@demo.koppel.nl",
+                  "volunteer@demo.koppel.nl", "password: koppel-demo"):
+        assert login in first
     assert "0 initiatives added, 28 already present" in _run(["demo", "load"], cli_env)
     assert "schema matches the models" in _run(["db", "check"], cli_env)
 

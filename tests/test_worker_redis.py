@@ -17,9 +17,9 @@ from db.engine import make_engine
 from db.models import Initiative, OutboxMessage
 from db.session import SessionFactory, unit_of_work
 from services.api.app import create_app
+from services.auth import service as auth
 from services.municipalities import service as municipalities
 from services.worker.app import celery_app
-from services.auth import service as auth
 from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database, token_for
 from tests.factories import initiative_payload, need_payload
 

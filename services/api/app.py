@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from services.api import errors
-from services.config import get_settings
 from services.audit.context import RequestIdMiddleware
 from services.audit.routes import router as audit_router
 from services.auth.routes import router as auth_router
+from services.config import get_settings
 from services.initiatives.routes import router as initiatives_router
 from services.people.routes import router as people_router
 from services.system.routes import health_router

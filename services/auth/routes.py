@@ -67,5 +67,6 @@ def export_me(session: SessionDep, actor: Allowed("me.export")) -> dict:
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, name="api_me_delete")
 def delete_me(session: SessionDep, actor: Allowed("me.delete")):
     """Delete your account: personal data is erased, history is kept without it."""
-    people.erase_account(session, actor.user_id, reason="verzoek van de vrijwilliger")
+    people.erase_account(session, actor.user_id, reason="verzoek van de vrijwilliger",
+                         actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

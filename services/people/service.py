@@ -241,7 +241,8 @@ def erase_client(client: ParticipationClient) -> None:
     client.erased_at = client.updated_at = utcnow()
 
 
-def erase_account(session: Session, user_id: int, *, reason: str) -> None:
+def erase_account(session: Session, user_id: int, *, reason: str,
+                  actor: Actor | None = None) -> None:
     """Delete an account: personal fields erased, login impossible, history anonymised."""
     user = session.get(User, user_id)
     if user is None:
@@ -261,4 +262,4 @@ def erase_account(session: Session, user_id: int, *, reason: str) -> None:
     session.flush()
     log.info("account %s erased (%s)", user_id, reason)
     audit.record_change(session, action="erase", subject_type="user", subject_id=user.id,
-                        purpose=reason, municipality_code=user.municipality_code)
+                        purpose=reason, municipality_code=user.municipality_code, actor=actor)

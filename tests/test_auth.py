@@ -1,0 +1,116 @@
+"""API login with personal access tokens, the throttle, and who-am-I."""
+
+import logging
+from datetime import timedelta
+
+from sqlmodel import select
+
+from db.models import ApiToken, AuditEvent, User
+from db.types import utcnow
+from tests.conftest import token_for
+
+PASSWORD = "koppel-demo"
+
+
+def login(client, username, password, address=None):
+    return client.post("/api/v1/auth/token", data={"username": username, "password": password})
+
+
+def test_token_login_and_me_for_each_role(client):
+    expected = {
+        "broker": {"role": "broker", "municipality": "GM0392"},
+        "broker-rotterdam": {"role": "broker", "municipality": "GM0599"},
+        "consultant": {"role": "consultant", "municipality": "GM0392"},
+        "staff": {"role": "staff", "municipality": "GM0392"},
+        "admin": {"role": "admin", "municipality": None},
+        "fund": {"role": "fund", "municipality": None},
+    }
+    for local, fields in expected.items():
+        response = login(client, f"{local}@demo.koppel.nl", PASSWORD)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["token_type"] == "bearer"
+        me = client.get("/api/v1/me",
+                        headers={"Authorization": f"Bearer {body['access_token']}"}).json()
+        assert {k: me[k] for k in fields} == fields, local
+    initiator = login(client, "initiator@demo.koppel.nl", PASSWORD).json()["access_token"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {initiator}"}).json()
+    assert me["organisation"] is not None and me["initiative_id"] is not None
+    buuv = client.get(f"/api/v1/initiatives/{me['initiative_id']}").json()
+    assert buuv["name"] == "BUUV"
+    volunteer = login(client, "Volunteer@Demo.Koppel.nl", PASSWORD).json()["access_token"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {volunteer}"}).json()
+    assert me["role"] == "volunteer" and me["volunteer_id"] is not None
+
+
+def test_tokens_are_stored_hashed(client, session):
+    token = login(client, "staff@demo.koppel.nl", PASSWORD).json()["access_token"]
+    rows = session.exec(select(ApiToken.token_hash)).all()
+    assert token not in rows and all(len(h) == 64 for h in rows)
+
+
+def test_wrong_password_is_401_and_logged_without_the_password(client, session, caplog):
+    caplog.set_level(logging.INFO)
+    response = login(client, "staff@demo.koppel.nl", "not-the-password-1")
+    assert response.status_code == 401
+    assert response.json()["error"] == "login_failed"
+    assert "not-the-password-1" not in caplog.text
+    assert "login failed for staff@demo.koppel.nl" in caplog.text
+    session.expire_all()
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "login")).all()
+    assert events[-1].outcome == "failed"
+    login(client, "staff@demo.koppel.nl", PASSWORD)
+    session.expire_all()
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "login")).all()
+    assert events[-1].outcome == "success" and events[-1].actor_role == "staff"
+
+
+def test_sixth_rapid_wrong_password_is_refused_even_with_the_right_one(client):
+    for _ in range(5):
+        assert login(client, "broker@demo.koppel.nl", "wrong-password-x").status_code == 401
+    sixth = login(client, "broker@demo.koppel.nl", "wrong-password-x")
+    assert sixth.status_code == 401  # the sixth failure starts the delay
+    refused = login(client, "broker@demo.koppel.nl", PASSWORD)
+    assert refused.status_code == 429
+    assert "Probeer het over" in refused.json()["detail"]
+    # Another account from the same address is not blocked by this one.
+    assert login(client, "staff@demo.koppel.nl", PASSWORD).status_code == 200
+
+
+def test_unknown_account_answers_like_a_wrong_password(client):
+    response = login(client, "nobody@demo.koppel.nl", PASSWORD)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Onbekend e-mailadres of onjuist wachtwoord."
+
+
+def test_revoked_and_expired_tokens_stop_working(client, session):
+    token = token_for("staff@demo.koppel.nl")
+    headers = {"Authorization": f"Bearer {token}"}
+    tokens = client.get("/api/v1/auth/tokens", headers=headers).json()
+    assert tokens and "token_hash" not in tokens[0]
+    assert client.delete(f"/api/v1/auth/tokens/{tokens[-1]['id']}",
+                         headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    other = token_for("staff@demo.koppel.nl")
+    row = session.exec(select(ApiToken).order_by(ApiToken.id.desc())).first()
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {other}"}
+                      ).status_code == 401
+
+
+def test_cannot_revoke_someone_elses_token(login_as, session):
+    staff = login_as("staff")
+    token_for("broker@demo.koppel.nl")
+    broker_token = session.exec(select(ApiToken).join(User, User.id == ApiToken.user_id)
+                                .where(User.email == "broker@demo.koppel.nl")).first()
+    assert staff.delete(f"/api/v1/auth/tokens/{broker_token.id}").status_code == 404
+    session.expire_all()
+    assert session.get(ApiToken, broker_token.id).revoked_at is None
+
+
+def test_garbage_credentials_are_422_or_401_never_500(client):
+    assert client.post("/api/v1/auth/token", data={}).status_code == 422
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"}
+                      ).status_code == 401
+    assert client.get("/api/v1/me", headers={"Authorization": "Basic abc"}).status_code == 401
