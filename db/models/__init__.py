@@ -20,13 +20,21 @@ from db.models.accounts import (  # noqa: E402
 )
 from db.models.audit import AuditEvent  # noqa: E402
 from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # noqa: E402
+from db.models.matching import DECIDED, Match, MatchingRun  # noqa: E402
 from db.models.municipalities import Municipality  # noqa: E402
 from db.models.outbox import OutboxMessage  # noqa: E402
 from db.models.people import ParticipationClient, Volunteer  # noqa: E402
+from db.models.resources import Fund, FundCall, Instrument  # noqa: E402
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "DECIDED",
+    "Fund",
+    "FundCall",
+    "Instrument",
+    "Match",
+    "MatchingRun",
     "ApiToken",
     "AuditEvent",
     "LoginThrottle",

@@ -130,6 +130,8 @@ class Need(SQLModel, table=True):
     amount_eur: int | None = None
     hours_per_week: float | None = None
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Day parts when the help is wanted (empty: any time); volunteers must share one.
+    availability: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     needed_by: date | None = None
     status: str = Field(default="open", max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -152,6 +154,8 @@ class Offer(SQLModel, table=True):
     kind: str = Field(max_length=40)
     description: str = Field(default="", sa_type=Text)
     capacity: int = Field(default=1)
+    # For a participation place: the initiative declares it does not replace paid work.
+    no_paid_work_replaced: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

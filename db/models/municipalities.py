@@ -10,3 +10,4 @@ class Municipality(SQLModel, table=True):
 
     code: str = Field(primary_key=True, max_length=6, description="CBS code such as GM0392")
     name: str = Field(max_length=120)
+    province_code: str | None = Field(default=None, max_length=4, description="e.g. PV27")

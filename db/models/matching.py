@@ -1,0 +1,58 @@
+"""Matches between needs and resources, and matching runs."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime, utcnow
+
+# A match in one of these states was decided by a person; a rematch never touches it.
+DECIDED = ("approved", "rejected", "accepted", "declined", "active", "done")
+
+
+class Match(SQLModel, table=True):
+    """A suggestion: need × resource, with a score and the reasons behind it."""
+
+    __tablename__ = "match"
+    __table_args__ = (
+        UniqueConstraint("need_id", "resource_kind", "resource_id", name="uq_match_pair"),
+        Index("ix_match_resource", "resource_kind", "resource_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(sa_column=Column(Integer, ForeignKey("need.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    resource_kind: str = Field(max_length=20)
+    resource_id: int
+    call_id: int | None = None
+    score: float
+    reasons: list[dict[str, Any]] = Field(default_factory=list,
+                                          sa_column=Column(JSON, nullable=False))
+    explanation: str = Field(default="", sa_type=Text)
+    status: str = Field(default="proposed", max_length=20, index=True)
+    run_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: int | None = None
+
+
+class MatchingRun(SQLModel, table=True):
+    """A full (or partial) rematch with its progress and figures."""
+
+    __tablename__ = "matching_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="full", max_length=20)
+    status: str = Field(default="queued", max_length=20)
+    requested_by: int | None = None
+    needs_total: int = Field(default=0)
+    needs_done: int = Field(default=0)
+    pairs_scored: int = Field(default=0)
+    proposals_written: int = Field(default=0)
+    seconds: float | None = None
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
