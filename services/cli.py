@@ -50,6 +50,8 @@ def demo_load() -> None:
         f"demo: {result.municipalities} municipalities, {result.initiatives_added} initiatives "
         f"added, {result.initiatives_present} already present"
     )
+    typer.echo(f"demo: {result.resources} funds and instruments, {result.volunteers} "
+               "volunteers added; a full matching run was queued")
     if result.logins:
         typer.echo(f"demo logins (password: {demo.DEMO_PASSWORD}):")
         for email, role in result.logins:

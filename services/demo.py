@@ -9,13 +9,27 @@ from sqlmodel import Session, select
 
 import db.demo
 from db import geo
-from db.models import Initiative, ParticipationClient, User, Volunteer
+from db.models import (
+    Fund,
+    Initiative,
+    Instrument,
+    MatchingRun,
+    ParticipationClient,
+    User,
+    Volunteer,
+)
 from db.types import utcnow
 from services.auth import service as auth
+from services.auth.actor import SYSTEM
 from services.config import get_settings
 from services.initiatives import service as initiatives
 from services.initiatives.schemas import InitiativeCreate
 from services.municipalities import service as municipalities
+from services.outbox import service as outbox
+from services.people import service as people
+from services.people.schemas import VolunteerCreate
+from services.resources import service as resources
+from services.resources.schemas import CallCreate, FundCreate, InstrumentCreate
 
 log = logging.getLogger(__name__)
 DEMO_DIR = Path(db.demo.__file__).parent
@@ -34,6 +48,8 @@ class DemoResult:
     initiatives_added: int
     initiatives_present: int
     logins: list[tuple[str, str]] = field(default_factory=list)
+    resources: int = 0
+    volunteers: int = 0
 
 
 def _read(name: str) -> dict:
@@ -42,9 +58,11 @@ def _read(name: str) -> dict:
 
 def load(session: Session) -> DemoResult:
     """Add the demo municipalities and initiatives that are not there yet."""
+    outbox.batch(session, "matching.")
     munis = _read("municipalities.json")["municipalities"]
     for muni in munis:
-        municipalities.ensure(session, code=muni["cbs"], name=muni["name"])
+        municipalities.ensure(session, code=muni["cbs"], name=muni["name"],
+                              province=muni.get("province"))
     added = present = 0
     for raw in _read("initiatives.json")["initiatives"]:
         existing = session.exec(
@@ -61,11 +79,53 @@ def load(session: Session) -> DemoResult:
         added += 1
     log.info("demo: %d initiatives added, %d already present", added, present)
     result = DemoResult(len(munis), added, present)
+    result.resources = _demo_resources(session)
     if get_settings().env == "production":
-        log.warning("demo: no demo accounts in production")
+        log.warning("demo: no demo accounts or people in production")
     else:
         result.logins = _demo_accounts(session)
+        result.volunteers = _demo_volunteers(session)
+    run = MatchingRun(kind="demo")
+    session.add(run)
+    session.flush()
+    session.info.pop("koppel_outbox_batched_prefixes", None)
+    outbox.enqueue(session, "matching.full_rematch", run_id=run.id)
     return result
+
+
+def _demo_resources(session: Session) -> int:
+    """The guide's funds and instruments plus the demo catalogue; returns how many were added."""
+    data = _read("resources.json")
+    added = 0
+    for raw in data["funds"]:
+        if session.exec(select(Fund.id).where(Fund.name == raw["name"])).first() is not None:
+            continue
+        calls = raw.pop("calls")
+        fund = resources.create_fund(session, SYSTEM, FundCreate.model_validate(raw))
+        for call in calls:
+            resources.add_call(session, SYSTEM, fund.id, CallCreate.model_validate(call))
+        added += 1
+    for raw in data["instruments"]:
+        exists = session.exec(select(Instrument.id).where(
+            Instrument.municipality_code == raw["municipality"],
+            Instrument.title == raw["title"])).first()
+        if exists is None:
+            resources.create_instrument(session, SYSTEM, InstrumentCreate.model_validate(raw))
+            added += 1
+    return added
+
+
+def _demo_volunteers(session: Session) -> int:
+    """Fictional volunteers near the demo initiatives."""
+    added = 0
+    for raw in _read("volunteers.json")["volunteers"]:
+        exists = session.exec(select(Volunteer.id).where(
+            Volunteer.name == raw["name"], Volunteer.pc4 == raw["pc4"])).first()
+        if exists is None:
+            people.create_volunteer(session, SYSTEM,
+                                    VolunteerCreate.model_validate(raw | {"consent": True}))
+            added += 1
+    return added
 
 
 def _demo_accounts(session: Session) -> list[tuple[str, str]]:

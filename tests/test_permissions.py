@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Mount, Route
 
-from db.models import Initiative, ParticipationClient, User, Volunteer
+from db.models import Fund, Initiative, MatchingRun, ParticipationClient, User, Volunteer
 from db.session import unit_of_work
 from services.api.app import create_app
 from services.auth import service as auth
@@ -86,6 +86,9 @@ def ids(session):
         "volunteer_id": session.exec(select(Volunteer.id)).first(),
         "client_id": session.exec(select(ParticipationClient.id)).first(),
         "token_id": 999999,
+        "fund_id": session.exec(select(Fund.id).where(Fund.name == "Stichting Zonnige Jeugd")
+                                ).one(),
+        "run_id": session.exec(select(MatchingRun.id)).first(),
     }
 
 

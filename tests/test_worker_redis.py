@@ -113,10 +113,33 @@ def test_api_write_is_refreshed_by_a_real_worker(worker):
     completeness = _wait_for(refreshed, 30, "the worker to refresh the profile")
     assert 0 < completeness < 1
     with unit_of_work() as session:
-        message = session.exec(select(OutboxMessage)).one()
-        assert message.published_at is not None
+        messages = session.exec(select(OutboxMessage).where(
+            OutboxMessage.task_name == "initiatives.refresh_profile")).all()
+        assert len(messages) == 1 and messages[0].published_at is not None
     assert proc.poll() is None
     assert "initiatives.refresh_profile" in log_path.read_text()
+
+
+def test_new_need_is_matched_by_the_worker(worker):
+    headers = {"Authorization": f"Bearer {token_for('admin@worker.test')}"}
+    with TestClient(create_app(embedded_worker=False), headers=headers) as client:
+        desk = client.post("/api/v1/instruments", json={
+            "municipality": "GM0392", "family": "regulation", "title": "Vergunningsloket",
+            "need_kinds": ["permit"], "desk_name": "Vergunningen Haarlem"})
+        assert desk.status_code == 201, desk.text
+        created = client.post("/api/v1/initiatives", json=initiative_payload(
+            name="Straatfeest Zijlweg", needs=[need_payload(kind="permit",
+                                                            title="Vergunning straatfeest")]))
+        need_id = created.json()["needs"][0]["id"]
+
+        def matched():
+            found = client.get(f"/api/v1/needs/{need_id}/matches").json()
+            return found if found else None
+
+        matches = _wait_for(matched, 30, "the worker to propose the permit desk")
+    assert [(m["resource_kind"], m["resource_id"]) for m in matches] == [
+        ("instrument", desk.json()["id"])]
+    assert "gemeente Haarlem" in matches[0]["explanation"]
 
 
 def test_worker_survives_a_task_for_a_vanished_row(worker):

@@ -14,7 +14,9 @@ from services.audit.routes import router as audit_router
 from services.auth.routes import router as auth_router
 from services.config import get_settings
 from services.initiatives.routes import router as initiatives_router
+from services.matching.routes import router as matching_router
 from services.people.routes import router as people_router
+from services.resources.routes import router as resources_router
 from services.system.routes import health_router
 from services.system.routes import router as system_router
 from web.app import create_web_app
@@ -67,7 +69,9 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(system_router, prefix=API_PREFIX)
     app.include_router(initiatives_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(matching_router, prefix=API_PREFIX)
     app.include_router(people_router, prefix=API_PREFIX)
+    app.include_router(resources_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.mount("/", create_web_app())
     return app

@@ -67,6 +67,16 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
                     R.BROKER: S.MUNICIPALITY},
     "client.update": {R.CONSULTANT: S.OWN},
     "audit.list": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "fund.create": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "fund.update": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "fund.matches": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "instrument.create": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "need.matches": {R.INITIATOR: S.ORGANISATION, R.BROKER: S.MUNICIPALITY,
+                     R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "volunteer.matches": {R.VOLUNTEER: S.SELF},
+    # Placement suggestions go to the client's consultant, never to the client.
+    "client.matches": {R.CONSULTANT: S.OWN},
+    "matching.run": {R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

@@ -25,6 +25,7 @@ def need_read(need: Need) -> NeedRead:
         amount_eur=need.amount_eur,
         hours_per_week=need.hours_per_week,
         skills=list(need.skills),
+        availability=list(need.availability),
         needed_by=need.needed_by,
         status=need.status,
         status_label=vocab.label("need_statuses", need.status),
@@ -42,6 +43,7 @@ def offer_read(offer: Offer) -> OfferRead:
         kind_label=documents.offer_kind_label(offer.kind),
         description=offer.description,
         capacity=offer.capacity,
+        no_paid_work_replaced=offer.no_paid_work_replaced,
     )
 
 

@@ -44,6 +44,7 @@ Theme = code_of("themes", "thema")
 LifeGroup = code_of("life_groups", "levensdomein")
 FundingSource = code_of("funding_sources", "financieringsbron")
 Skill = code_of("skills", "vaardigheid")
+DayPart = code_of("day_parts", "dagdeel")
 NeedKind = code_of("support_needs", "soort behoefte")
 NeedStatus = code_of("need_statuses", "status")
 OfferKind = Annotated[str, AfterValidator(_check_offer_kind)]
@@ -78,6 +79,7 @@ class NeedCreate(BaseModel):
     amount_eur: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
     hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
     skills: list[Skill] = []
+    availability: list[DayPart] = []
     needed_by: date | None = None
     status: NeedStatus = "open"
 
@@ -93,6 +95,7 @@ class NeedUpdate(BaseModel):
     amount_eur: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
     hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
     skills: list[Skill] | None = None
+    availability: list[DayPart] | None = None
     needed_by: date | None = None
     status: NeedStatus | None = None
 
@@ -109,6 +112,7 @@ class NeedRead(BaseModel):
     amount_eur: int | None
     hours_per_week: float | None
     skills: list[str]
+    availability: list[str]
     needed_by: date | None
     status: str
     status_label: str
@@ -124,6 +128,8 @@ class OfferCreate(BaseModel):
     kind: OfferKind
     description: LongText = ""
     capacity: Annotated[int, Field(ge=1, le=10_000)] = 1
+    no_paid_work_replaced: bool = Field(
+        False, description="For a participation place: it does not replace paid work")
 
 
 class OfferUpdate(BaseModel):
@@ -134,6 +140,7 @@ class OfferUpdate(BaseModel):
     kind: OfferKind | None = None
     description: LongText | None = None
     capacity: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    no_paid_work_replaced: bool | None = None
 
 
 class OfferRead(BaseModel):
@@ -145,6 +152,7 @@ class OfferRead(BaseModel):
     kind_label: str
     description: str
     capacity: int
+    no_paid_work_replaced: bool
 
 
 class ProfileFields(BaseModel):

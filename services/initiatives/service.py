@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MULTI_LENSES = ("themes", "life_groups", "funding_sources")
 REFRESH_TASK = "initiatives.refresh_profile"
+REMATCH_TASK = "matching.rematch_needs"
 # Profile columns copied one-to-one from the request schema.
 SCALAR_FIELDS = (
     "name", "scope", "description", "pc4", "website", "actor_type", "actor_subtype",
@@ -182,7 +183,7 @@ def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUp
     if errors:
         raise ValidationFailed(errors)
     for key, value in values.items():
-        setattr(need, key, value if key != "skills" else list(value or []))
+        setattr(need, key, list(value or []) if key in ("skills", "availability") else value)
     need.updated_at = utcnow()
     session.flush()
     _after_change(session, initiative)
@@ -225,7 +226,7 @@ def update_offer(session: Session, initiative_id: int, offer_id: int, data: Offe
     offer = get_offer(session, initiative_id, offer_id)
     values = data.model_dump(exclude_unset=True)
     for key, value in values.items():
-        if value is None and key in ("kind", "capacity"):
+        if value is None and key in ("kind", "capacity", "no_paid_work_replaced"):
             raise ValidationFailed({key: "dit veld is verplicht"})
         setattr(offer, key, value)
     offer.updated_at = utcnow()
@@ -258,6 +259,9 @@ def _after_change(session: Session, initiative: Initiative) -> None:
     initiative.search_text = documents.search_document(initiative)
     session.flush()
     outbox.enqueue(session, REFRESH_TASK, initiative_id=initiative.id)
+    need_ids = [need.id for need in initiative.needs]
+    if need_ids:
+        outbox.enqueue(session, REMATCH_TASK, need_ids=need_ids)
 
 
 def _current_values(initiative: Initiative) -> dict[str, Any]:

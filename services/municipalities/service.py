@@ -15,11 +15,14 @@ def list_all(session: Session) -> list[Municipality]:
     return list(session.exec(select(Municipality).order_by(Municipality.name)))
 
 
-def ensure(session: Session, *, code: str, name: str) -> Municipality:
-    """Return the municipality with code, creating it with name when missing."""
+def ensure(session: Session, *, code: str, name: str,
+           province: str | None = None) -> Municipality:
+    """Return the municipality with code, creating it with name (and province) when missing."""
     found = session.get(Municipality, code)
     if found is None:
-        found = Municipality(code=code, name=name)
+        found = Municipality(code=code, name=name, province_code=province)
         session.add(found)
         session.flush()
+    elif province and found.province_code is None:
+        found.province_code = province
     return found

@@ -5,9 +5,21 @@ from sqlmodel import Session
 from db.models import OutboxMessage
 from db.session import after_commit
 
+_BATCHED = "koppel_outbox_batched_prefixes"
 
-def enqueue(session: Session, task_name: str, **kwargs: object) -> OutboxMessage:
+
+def batch(session: Session, prefix: str) -> None:
+    """Skip per-item messages whose task name starts with prefix in this unit of work.
+
+    For bulk loads that queue one batch task at the end instead of one task per row.
+    """
+    session.info.setdefault(_BATCHED, set()).add(prefix)
+
+
+def enqueue(session: Session, task_name: str, **kwargs: object) -> OutboxMessage | None:
     """Record a task to run; it is published only once the transaction commits."""
+    if any(task_name.startswith(p) for p in session.info.get(_BATCHED, ())):
+        return None
     message = OutboxMessage(task_name=task_name, payload=dict(kwargs))
     session.add(message)
     session.flush()

@@ -5,10 +5,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from services.initiatives.schemas import PC4, Skill, Theme, code_of
+from services.initiatives.schemas import PC4, DayPart, Skill, Theme, code_of
 from services.privacy import NoBsn
 
-DayPart = code_of("day_parts", "dagdeel")
 Restriction = code_of("client_restrictions", "beperking")
 Route = code_of("participation_act_routes", "route")
 Municipality = Annotated[str, Field(pattern=r"^GM\d{4}$")]

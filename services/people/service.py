@@ -14,6 +14,7 @@ from services.auth import passwords
 from services.auth.actor import Actor
 from services.auth.permissions import Scope
 from services.errors import Conflict, NotFound, ValidationFailed
+from services.outbox import service as outbox
 from services.people.schemas import (
     CandidateRead,
     ClientCreate,
@@ -26,6 +27,7 @@ from services.people.schemas import (
 
 log = logging.getLogger(__name__)
 ERASED = "gewist"
+REMATCH_TASK = "matching.rematch_for_resource"
 
 
 def _located(pc4: str | None) -> tuple[float | None, float | None]:
@@ -68,6 +70,7 @@ def create_volunteer(session: Session, actor: Actor, data: VolunteerCreate) -> V
                           latitude=lat, longitude=lon, consent_given_at=now)
     session.add(volunteer)
     session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="volunteer", resource_id=volunteer.id)
     audit.record_access(session, actor, action="create", subject_type="volunteer",
                         subject_id=volunteer.id, purpose="registratie vrijwilliger",
                         municipality_code=municipality)
@@ -115,6 +118,7 @@ def update_volunteer(session: Session, actor: Actor, volunteer_id: int,
         volunteer.latitude, volunteer.longitude = _located(volunteer.pc4)
     volunteer.updated_at = volunteer.last_active_at = utcnow()
     session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="volunteer", resource_id=volunteer.id)
     return volunteer
 
 
@@ -155,6 +159,7 @@ def create_client(session: Session, actor: Actor, data: ClientCreate) -> Partici
                                  municipality_code=actor.municipality_code)
     session.add(client)
     session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="placement", resource_id=client.id)
     audit.record_access(session, actor, action="create", subject_type="client",
                         subject_id=client.id, purpose="aanmelding door consulent",
                         municipality_code=actor.municipality_code)
@@ -205,6 +210,7 @@ def update_client(session: Session, actor: Actor, client_id: int, data: ClientUp
         client.closed_at = (client.closed_at or utcnow()) if closed else None
     client.updated_at = utcnow()
     session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="placement", resource_id=client.id)
     return client
 
 

@@ -14,6 +14,7 @@ TASK_MODULES = [
     "services.initiatives.tasks",
     "services.outbox.tasks",
     "services.people.tasks",
+    "services.matching.tasks",
 ]
 
 

@@ -17,4 +17,10 @@ BEAT_SCHEDULE = {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Targeted rematches follow every change; the nightly run also catches what time alone
+    # changes (calls opening or closing, volunteers going quiet) and rebalances exposure.
+    "matching-nightly": {
+        "task": "matching.nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }

@@ -1,0 +1,271 @@
+"""Load the engine's arrays from the database (Core queries: fast enough for national scale)."""
+
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from db import geo
+from db.models import (
+    DECIDED,
+    Fund,
+    FundCall,
+    Initiative,
+    InitiativeLabel,
+    Instrument,
+    Match,
+    Municipality,
+    Need,
+    Offer,
+    ParticipationClient,
+    Volunteer,
+)
+from db.types import utcnow
+from services.initiatives import documents
+from services.search import dutch
+from services.worker.matching import grid
+from services.worker.matching.encode import code_bits, mask
+from services.worker.matching.engine import Inputs, pair_keys
+from services.worker.matching.model import Calls, Clients, Instruments, Needs, Volunteers
+
+OPEN_STATUSES = ("approved", "accepted", "active")
+IN_CHUNK = 5000
+
+
+class Places:
+    """Municipality and province indexes shared by every array of one run."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.exec(select(Municipality.code, Municipality.name,
+                                   Municipality.province_code).order_by(Municipality.code)).all()
+        self.codes = [r[0] for r in rows]
+        self.names = [r[1] for r in rows]
+        self.muni_index = {code: i for i, code in enumerate(self.codes)}
+        self.provinces = sorted({r[2] for r in rows if r[2]})
+        self.province_index = {code: i for i, code in enumerate(self.provinces)}
+        self.muni_province = {r[0]: r[2] for r in rows}
+
+    def muni(self, code: str | None) -> int:
+        return self.muni_index.get(code, -1) if code else -1
+
+    def province_of(self, code: str | None) -> int:
+        province = self.muni_province.get(code) if code else None
+        return self.province_index.get(province, -1) if province else -1
+
+
+def _bit(lens: str, code: str | None) -> int:
+    return code_bits(lens).get(code, -1) if code else -1
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start:start + IN_CHUNK]
+
+
+def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> Needs:
+    """Open needs (all, or the given ones) with their initiative's attributes."""
+    stmt = (select(Need.id, Need.kind, Need.title, Need.description, Need.skills,
+                   Need.availability, Need.amount_eur, Need.hours_per_week, Initiative.id,
+                   Initiative.pc4, Initiative.municipality_code, Initiative.phase,
+                   Initiative.legal_form)
+            .join(Initiative, Initiative.id == Need.initiative_id)
+            .where(Need.status == "open").order_by(Need.id))
+    rows = []
+    if need_ids is None:
+        rows = session.exec(stmt).all()
+    else:
+        for chunk in _chunks(sorted(set(need_ids))):
+            rows += session.exec(stmt.where(Need.id.in_(chunk))).all()
+    initiative_ids = sorted({r[8] for r in rows})
+    labels: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    places_offered: set[int] = set()
+    for chunk in _chunks(initiative_ids):
+        for ini, lens, code in session.exec(select(
+                InitiativeLabel.initiative_id, InitiativeLabel.lens, InitiativeLabel.code)
+                .where(InitiativeLabel.initiative_id.in_(chunk))):
+            labels[ini][lens].append(code)
+        places_offered |= set(session.exec(select(Offer.initiative_id).where(
+            Offer.initiative_id.in_(chunk), Offer.kind == "participation_place",
+            Offer.no_paid_work_replaced.is_(True))).all())
+    vocab_text = {}
+    texts = []
+    for r in rows:
+        key = (r[1], r[2], r[3], tuple(r[4] or ()))
+        if key not in vocab_text:
+            need = Need(kind=r[1], title=r[2], description=r[3], skills=list(r[4] or ()))
+            vocab_text[key] = dutch.normalise(" ".join(documents.need_text(need)))
+        texts.append(vocab_text[key])
+    return Needs(
+        ids=np.array([r[0] for r in rows], dtype=np.int64),
+        kind=np.array([_bit("support_needs", r[1]) for r in rows], dtype=np.int32),
+        themes=np.array([mask("themes", labels[r[8]]["themes"]) for r in rows], dtype=np.uint32),
+        life_groups=np.array([mask("life_groups", labels[r[8]]["life_groups"]) for r in rows],
+                             dtype=np.uint32),
+        skills=np.array([mask("skills", r[4]) for r in rows], dtype=np.uint32),
+        availability=np.array([mask("day_parts", r[5]) for r in rows], dtype=np.uint32),
+        pc4=grid.indexes([r[9] for r in rows]),
+        municipality=np.array([places.muni(r[10]) for r in rows], dtype=np.int32),
+        province=np.array([places.province_of(r[10]) for r in rows], dtype=np.int32),
+        phase=np.array([_bit("phases", r[11]) for r in rows], dtype=np.int32),
+        legal_form=np.array([_bit("legal_forms", r[12]) for r in rows], dtype=np.int32),
+        amount=np.array([np.nan if r[6] is None else r[6] for r in rows], dtype=np.float64),
+        hours=np.array([np.nan if r[7] is None else r[7] for r in rows], dtype=np.float32),
+        has_place=np.array([r[8] in places_offered for r in rows], dtype=bool),
+        text=texts,
+    )
+
+
+def load_volunteers(session: Session, near_pc4: set[str] | None) -> Volunteers:
+    """Volunteers who can be asked (optionally only those living near some postcodes)."""
+    stmt = select(Volunteer.id, Volunteer.pc4, Volunteer.radius_km, Volunteer.availability,
+                  Volunteer.skills, Volunteer.themes, Volunteer.hours_per_week,
+                  Volunteer.last_active_at, Volunteer.about).where(
+        Volunteer.erased_at.is_(None), Volunteer.pc4.is_not(None))
+    rows = []
+    if near_pc4 is None:
+        rows = session.exec(stmt).all()
+    else:
+        for chunk in _chunks(sorted(near_pc4)):
+            rows += session.exec(stmt.where(Volunteer.pc4.in_(chunk))).all()
+    now = utcnow()
+    texts: dict[str, str] = {}
+    return Volunteers(
+        ids=np.array([r[0] for r in rows], dtype=np.int64),
+        pc4=grid.indexes([r[1] for r in rows]),
+        radius_km=np.array([r[2] for r in rows], dtype=np.float32),
+        availability=np.array([mask("day_parts", r[3]) for r in rows], dtype=np.uint32),
+        skills=np.array([mask("skills", r[4]) for r in rows], dtype=np.uint32),
+        themes=np.array([mask("themes", r[5]) for r in rows], dtype=np.uint32),
+        hours=np.array([r[6] for r in rows], dtype=np.float32),
+        idle_days=np.array([(now - r[7]).days for r in rows], dtype=np.float32),
+        text=[texts.setdefault(r[8], dutch.normalise(r[8])) if r[8] else "" for r in rows],
+    )
+
+
+def load_calls(session: Session, places: Places, today: date) -> Calls:
+    """Calls of active funds whose window contains today."""
+    rows = session.exec(select(FundCall, Fund).join(Fund, Fund.id == FundCall.fund_id).where(
+        Fund.active.is_(True), FundCall.opens_on <= today, FundCall.closes_on >= today
+    ).order_by(FundCall.id)).all()
+    provinces, munis, national = [], [], []
+    for _call, fund in rows:
+        regions = fund.regions or []
+        national.append("NL" in regions)
+        provinces.append(sum(1 << places.province_index[r] for r in regions
+                             if r in places.province_index))
+        munis.append(np.array([places.muni_index[r] for r in regions
+                               if r in places.muni_index], dtype=np.int64))
+    return Calls(
+        fund_ids=np.array([f.id for _c, f in rows], dtype=np.int64),
+        call_ids=np.array([c.id for c, _f in rows], dtype=np.int64),
+        themes=np.array([mask("themes", f.themes) for _c, f in rows], dtype=np.uint32),
+        life_groups=np.array([mask("life_groups", f.life_groups) for _c, f in rows],
+                             dtype=np.uint32),
+        national=np.array(national, dtype=bool),
+        provinces=np.array(provinces, dtype=np.uint32),
+        municipalities=munis,
+        need_kinds=np.array([mask("support_needs", f.need_kinds) for _c, f in rows],
+                            dtype=np.uint32),
+        legal_forms=np.array([mask("legal_forms", f.legal_forms) for _c, f in rows],
+                             dtype=np.uint32),
+        phases=np.array([mask("phases", f.phases) for _c, f in rows], dtype=np.uint32),
+        min_amount=np.array([f.min_amount_eur for _c, f in rows], dtype=np.float64),
+        max_amount=np.array([min(f.max_amount_eur, c.max_grant_eur or f.max_amount_eur)
+                             for c, f in rows], dtype=np.float64),
+        remaining=np.array([c.budget_eur - c.granted_eur for c, _f in rows], dtype=np.float64),
+        open=np.ones(len(rows), dtype=bool),
+        closes_in_days=np.array([(c.closes_on - today).days for c, _f in rows],
+                                dtype=np.float32),
+        text=[f.search_text for _c, f in rows],
+        closes_on=[c.closes_on.isoformat() for c, _f in rows],
+    )
+
+
+def load_instruments(session: Session, places: Places, munis: set[str] | None) -> Instruments:
+    """Active instruments (optionally of some municipalities)."""
+    stmt = select(Instrument).where(Instrument.active.is_(True)).order_by(Instrument.id)
+    if munis is not None:
+        stmt = stmt.where(Instrument.municipality_code.in_(sorted(munis) or ["-"]))
+    rows = session.exec(stmt).all()
+    return Instruments(
+        ids=np.array([i.id for i in rows], dtype=np.int64),
+        municipality=np.array([places.muni(i.municipality_code) for i in rows], dtype=np.int32),
+        need_kinds=np.array([mask("support_needs", i.need_kinds) for i in rows],
+                            dtype=np.uint32),
+        phases=np.array([mask("phases", i.phases) for i in rows], dtype=np.uint32),
+        legal_forms=np.array([mask("legal_forms", i.legal_forms) for i in rows],
+                             dtype=np.uint32),
+        max_amount=np.array([np.nan if i.max_amount_eur is None else i.max_amount_eur
+                             for i in rows], dtype=np.float64),
+        text=[i.search_text for i in rows],
+    )
+
+
+def load_clients(session: Session, places: Places, munis: set[str] | None) -> Clients:
+    """Open, unerased client records (optionally of some municipalities)."""
+    stmt = select(ParticipationClient).where(ParticipationClient.erased_at.is_(None),
+                                             ParticipationClient.closed_at.is_(None))
+    if munis is not None:
+        stmt = stmt.where(ParticipationClient.municipality_code.in_(sorted(munis) or ["-"]))
+    rows = session.exec(stmt.order_by(ParticipationClient.id)).all()
+    return Clients(
+        ids=np.array([c.id for c in rows], dtype=np.int64),
+        municipality=np.array([places.muni(c.municipality_code) for c in rows], dtype=np.int32),
+        pc4=grid.indexes([c.pc4 for c in rows]),
+        restrictions=np.array([mask("client_restrictions", c.restrictions) for c in rows],
+                              dtype=np.uint32),
+        skills=np.array([mask("skills", c.skills) for c in rows], dtype=np.uint32),
+        availability=np.array([mask("day_parts", c.availability) for c in rows],
+                              dtype=np.uint32),
+        capacity_hours=np.array([c.capacity_hours_per_week for c in rows], dtype=np.float32),
+    )
+
+
+def load_inputs(session: Session, need_ids: list[int] | None, *,
+                max_radius_km: float = 25.0, today: date | None = None) -> tuple[Inputs, Places]:
+    """Everything one run needs: all open needs, or a targeted set and what is near them."""
+    places = Places(session)
+    needs = load_needs(session, places, need_ids)
+    targeted = need_ids is not None
+    near = None
+    munis = None
+    if targeted:
+        near = set()
+        for code in {p for p in grid.grid().codes[needs.pc4[needs.pc4 >= 0]]}:
+            near |= set(geo.within_radius(str(code), max_radius_km))
+        munis = {places.codes[m] for m in set(needs.municipality.tolist()) if m >= 0}
+    inputs = Inputs(
+        needs=needs,
+        volunteers=load_volunteers(session, near),
+        calls=load_calls(session, places, today or utcnow().date()),
+        instruments=load_instruments(session, places, munis),
+        clients=load_clients(session, places, munis),
+        n_municipalities=len(places.codes),
+    )
+    _load_history(session, inputs, targeted)
+    return inputs, places
+
+
+def _load_history(session: Session, inputs: Inputs, targeted: bool) -> None:
+    """Decided pairs (never proposed again) and exposure already held by each resource."""
+    ids = inputs.needs.ids.tolist()
+    decided: dict[str, list[int]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for need_id, kind, res_id in session.exec(select(
+                Match.need_id, Match.resource_kind, Match.resource_id).where(
+                Match.need_id.in_(chunk), Match.status.in_(DECIDED))):
+            decided[kind].append(int(pair_keys(np.array([need_id]), np.array([res_id]))[0]))
+    inputs.decided = {k: np.array(v, dtype=np.int64) for k, v in decided.items()}
+    # In a targeted run the proposals of other needs stay, so they count as exposure too.
+    statuses = OPEN_STATUSES + (("proposed",) if targeted else ())
+    counts: dict[str, dict[int, int]] = defaultdict(dict)
+    stmt = select(Match.resource_kind, Match.resource_id, func.count()).where(
+        Match.status.in_(statuses), Match.resource_kind.in_(("volunteer", "placement")))
+    if targeted and ids:
+        stmt = stmt.where(and_(*[Match.need_id.not_in(chunk) for chunk in _chunks(ids)]))
+    for kind, res_id, count in session.exec(stmt.group_by(Match.resource_kind,
+                                                          Match.resource_id)):
+        counts[kind][res_id] = count
+    inputs.open_counts = dict(counts)

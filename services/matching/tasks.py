@@ -1,0 +1,53 @@
+"""Matching tasks: targeted rematches after a change, and the nightly full rematch."""
+
+import logging
+
+from sqlalchemy.exc import OperationalError
+
+from db.session import unit_of_work
+from services.matching import service
+from services.worker.app import celery_app
+
+log = logging.getLogger(__name__)
+RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
+         "ignore_result": True}
+
+
+@celery_app.task(name="matching.rematch_needs", **RETRY)
+def rematch_needs(need_ids: list[int]) -> dict:
+    """Rematch a block of needs (idempotent: the same data gives the same proposals)."""
+    with unit_of_work() as session:
+        stats = service.rematch(session, list(need_ids))
+    log.info("rematched %d needs: %s", len(need_ids), stats)
+    return stats
+
+
+@celery_app.task(name="matching.rematch_for_resource", **RETRY)
+def rematch_for_resource(kind: str, resource_id: int) -> int:
+    """A fund, call, volunteer, client or instrument changed: rematch the needs it touches."""
+    with unit_of_work() as session:
+        affected = service.needs_affected_by(session, kind, resource_id)
+    for block in service.blocks(affected):
+        with unit_of_work() as session:
+            service.rematch(session, block)
+    log.info("%s %s changed: %d needs rematched", kind, resource_id, len(affected))
+    return len(affected)
+
+
+@celery_app.task(name="matching.full_rematch", **RETRY)
+def full_rematch(run_id: int) -> None:
+    """Rematch every open need (see schedules.py and POST /api/v1/matching/runs)."""
+    service.full_run(unit_of_work, run_id)
+
+
+@celery_app.task(name="matching.nightly", ignore_result=True)
+def nightly() -> None:
+    """Create a run and execute it."""
+    from db.models import MatchingRun
+
+    with unit_of_work() as session:
+        run = MatchingRun(kind="nightly")
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    service.full_run(unit_of_work, run_id)

@@ -1,0 +1,118 @@
+"""Schemas for funds, their calls, and municipal instruments."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from services.initiatives.schemas import (
+    LegalForm,
+    LifeGroup,
+    LongText,
+    NeedKind,
+    Phase,
+    Theme,
+    Title,
+    code_of,
+)
+
+Family = code_of("instrument_families", "soort instrument")
+Region = Annotated[str, Field(pattern=r"^(NL|PV\d{2}|GM\d{4})$")]
+Euro = Annotated[int, Field(ge=0, le=100_000_000)]
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FundCreate(BaseModel):
+    """A fund and its criteria; an empty list means no restriction."""
+
+    model_config = _STRICT
+
+    name: Title
+    description: LongText = ""
+    themes: list[Theme] = []
+    life_groups: list[LifeGroup] = []
+    regions: list[Region] = Field(default_factory=lambda: ["NL"],
+                                  description='"NL", province codes (PV28) or CBS codes')
+    need_kinds: list[NeedKind] = ["start_grant", "structural_funding"]
+    legal_forms: list[LegalForm] = []
+    phases: list[Phase] = []
+    min_amount_eur: Euro = 0
+    max_amount_eur: Euro = 25_000
+    contact_email: EmailStr | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> "FundCreate":
+        if self.max_amount_eur < self.min_amount_eur:
+            raise ValueError("max_amount_eur is kleiner dan min_amount_eur")
+        return self
+
+
+class FundRead(FundCreate):
+    """A fund as stored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    organisation_id: int | None
+    active: bool
+
+
+class CallCreate(BaseModel):
+    """A call for applications with a budget and a window."""
+
+    model_config = _STRICT
+
+    title: Title
+    budget_eur: Annotated[int, Field(gt=0, le=100_000_000)]
+    max_grant_eur: Euro | None = None
+    opens_on: date
+    closes_on: date
+
+    @model_validator(mode="after")
+    def _window(self) -> "CallCreate":
+        if self.closes_on < self.opens_on:
+            raise ValueError("closes_on ligt voor opens_on")
+        return self
+
+
+class CallRead(CallCreate):
+    """A call as stored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    fund_id: int
+    granted_eur: int
+
+
+class InstrumentCreate(BaseModel):
+    """A municipal instrument and the desk to contact."""
+
+    model_config = _STRICT
+
+    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    family: Family
+    title: Title
+    description: LongText = ""
+    need_kinds: Annotated[list[NeedKind], Field(min_length=1)]
+    phases: list[Phase] = []
+    legal_forms: list[LegalForm] = []
+    max_amount_eur: Euro | None = None
+    desk_name: Annotated[str, Field(max_length=200)] = ""
+    desk_email: EmailStr | None = None
+
+
+class InstrumentRead(BaseModel):
+    """An instrument as stored."""
+
+    id: int
+    municipality: str
+    family: str
+    title: str
+    description: str
+    need_kinds: list[str]
+    phases: list[str]
+    legal_forms: list[str]
+    max_amount_eur: int | None
+    desk_name: str
+    desk_email: str | None

@@ -1,0 +1,86 @@
+"""Funds, calls and instruments: created by their owners, each change triggers a rematch."""
+
+from sqlmodel import Session
+
+from db.models import Fund, FundCall, Instrument
+from db.vocabulary import get_vocabulary
+from services.auth.actor import Actor
+from services.auth.permissions import Scope
+from services.errors import NotFound, ValidationFailed
+from services.municipalities import service as municipalities
+from services.outbox import service as outbox
+from services.resources.schemas import CallCreate, FundCreate, InstrumentCreate, InstrumentRead
+from services.search import dutch
+
+REMATCH_TASK = "matching.rematch_for_resource"
+
+
+def _fund_text(fund: Fund) -> str:
+    vocab = get_vocabulary()
+    words = [fund.name, fund.description]
+    words += [vocab.label("themes", t) for t in fund.themes]
+    words += [vocab.label("support_needs", k) for k in fund.need_kinds]
+    return dutch.normalise(" ".join(words))
+
+
+def create_fund(session: Session, actor: Actor, data: FundCreate) -> Fund:
+    """Register a fund; a fund user's fund belongs to their organisation."""
+    for code in data.regions:
+        if code.startswith("GM") and municipalities.get(session, code) is None:
+            raise ValidationFailed({"regions": f"onbekende gemeente {code}"})
+    organisation = actor.organisation_id if actor.scope("fund.create") == Scope.ORGANISATION \
+        else None
+    fund = Fund(**data.model_dump(), organisation_id=organisation)
+    fund.search_text = _fund_text(fund)
+    session.add(fund)
+    session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="fund", resource_id=fund.id)
+    return fund
+
+
+def get_fund(session: Session, actor: Actor, fund_id: int, action: str) -> Fund:
+    """A fund within the actor's scope, else NotFound."""
+    fund = session.get(Fund, fund_id)
+    scope = actor.scope(action)
+    if fund is None or not (scope == Scope.ANY or (
+            scope == Scope.ORGANISATION and fund.organisation_id == actor.organisation_id)):
+        raise NotFound(f"Fonds {fund_id} bestaat niet.")
+    return fund
+
+
+def add_call(session: Session, actor: Actor, fund_id: int, data: CallCreate) -> FundCall:
+    """Open a call for a fund."""
+    fund = get_fund(session, actor, fund_id, "fund.update")
+    if data.max_grant_eur is not None and data.max_grant_eur > data.budget_eur:
+        raise ValidationFailed({"max_grant_eur": "hoger dan het budget van de ronde"})
+    call = FundCall(**data.model_dump(), fund_id=fund.id)
+    session.add(call)
+    session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="fund", resource_id=fund.id)
+    return call
+
+
+def create_instrument(session: Session, actor: Actor, data: InstrumentCreate) -> Instrument:
+    """Add an instrument to a municipality's catalogue (staff: their own municipality)."""
+    municipality = data.municipality or actor.municipality_code
+    if municipality is None or municipalities.get(session, municipality) is None:
+        raise ValidationFailed({"municipality": "onbekende of ontbrekende gemeente"})
+    if actor.scope("instrument.create") == Scope.MUNICIPALITY and \
+            municipality != actor.municipality_code:
+        raise ValidationFailed({"municipality": "alleen voor uw eigen gemeente"})
+    vocab = get_vocabulary()
+    instrument = Instrument(**data.model_dump(exclude={"municipality"}),
+                            municipality_code=municipality)
+    instrument.search_text = dutch.normalise(" ".join(
+        [data.title, data.description, vocab.label("instrument_families", data.family)]
+        + [vocab.label("support_needs", k) for k in data.need_kinds]))
+    session.add(instrument)
+    session.flush()
+    outbox.enqueue(session, REMATCH_TASK, kind="instrument", resource_id=instrument.id)
+    return instrument
+
+
+def instrument_read(instrument: Instrument) -> InstrumentRead:
+    """An instrument for the API."""
+    return InstrumentRead(municipality=instrument.municipality_code,
+                          **instrument.model_dump(exclude={"municipality_code"}))

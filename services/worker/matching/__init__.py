@@ -1,0 +1,1 @@
+"""The matching engine: pure functions over numpy arrays, no database and no Celery inside."""

@@ -1,0 +1,71 @@
+"""From scored candidate pairs to proposals: min-cost flow with capacities, or greedy top-k."""
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+COST_SCALE = 1000
+
+
+def rank_within(groups: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order pairs by group then descending score; return the order and each pair's rank."""
+    order = np.lexsort((-score, groups))
+    sorted_groups = groups[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
+    group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    return order, np.arange(len(order)) - group_start
+
+
+def top_k(groups: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the k best pairs per group (ties broken by position, deterministic)."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order, rank = rank_within(groups, score)
+    return np.sort(order[rank < k])
+
+
+def greedy(need: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """The baseline other platforms use: every need takes its top k, capacity ignored."""
+    return top_k(need, score, k)
+
+
+def flow(need: np.ndarray, resource: np.ndarray, score: np.ndarray, k: int,
+         capacity: np.ndarray, already_open: np.ndarray, penalty: float) -> np.ndarray:
+    """Indexes of the chosen pairs under capacities, maximising coverage then quality.
+
+    Each need asks for up to k proposals; resource r takes at most capacity[r] more. The
+    j-th new proposal for a resource costs penalty × (already_open[r] + j), so popular
+    resources are spread over needs instead of being proposed everywhere.
+    """
+    if len(need) == 0:
+        return np.zeros(0, dtype=np.int64)
+    need_ids, need_node = np.unique(need, return_inverse=True)
+    res_ids, res_node = np.unique(resource, return_inverse=True)
+    n_need, n_res = len(need_ids), len(res_ids)
+    source, sink = 0, 1
+    need_base, res_base = 2, 2 + n_need
+
+    solver = min_cost_flow.SimpleMinCostFlow()
+    # source → need
+    solver.add_arcs_with_capacity_and_unit_cost(
+        np.full(n_need, source), need_base + np.arange(n_need), np.full(n_need, k),
+        np.zeros(n_need, dtype=np.int64))
+    # need → resource, cheaper for better scores
+    pair_arcs = solver.add_arcs_with_capacity_and_unit_cost(
+        need_base + need_node, res_base + res_node, np.ones(len(need), dtype=np.int64),
+        np.round((1.0 - score) * COST_SCALE).astype(np.int64))
+    # resource → sink, one arc per free slot with a growing exposure cost
+    cap = np.maximum(capacity[res_ids] - already_open[res_ids], 0).astype(np.int64)
+    slot_res = np.repeat(np.arange(n_res), cap)
+    slot_j = np.arange(len(slot_res)) - np.repeat(np.cumsum(cap) - cap, cap)
+    slot_cost = np.round(penalty * COST_SCALE * (already_open[res_ids][slot_res] + slot_j))
+    solver.add_arcs_with_capacity_and_unit_cost(
+        res_base + slot_res, np.full(len(slot_res), sink), np.ones(len(slot_res), dtype=np.int64),
+        slot_cost.astype(np.int64))
+    total = int(n_need * k)
+    solver.set_node_supply(source, total)
+    solver.set_node_supply(sink, -total)
+    status = solver.solve_max_flow_with_min_cost()
+    if status != solver.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = solver.flows(pair_arcs)
+    return np.flatnonzero(flows > 0)

@@ -1,0 +1,158 @@
+"""Orchestrate the engine: candidates → scores → shortlist → text → assignment."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from db.vocabulary import get_vocabulary
+from services.worker.matching import assign, money, people, text
+from services.worker.matching.encode import code_bits
+from services.worker.matching.model import (
+    Calls,
+    Clients,
+    Config,
+    Instruments,
+    Needs,
+    Proposals,
+    Volunteers,
+)
+
+TEXT_WEIGHT = 0.15
+INSTRUMENT_TEXT_WEIGHT = 0.2
+
+
+def kinds_served(resource: str) -> set[int]:
+    """Bit positions of the need kinds a resource kind can serve (from the vocabulary)."""
+    bits = code_bits("support_needs")
+    vocab_name = {"placement": "volunteer"}.get(resource, resource)
+    return {bits[item["code"]] for item in get_vocabulary().items("support_needs")
+            if vocab_name in item.get("matches", [])}
+
+
+def pair_keys(left_ids: np.ndarray, right_ids: np.ndarray) -> np.ndarray:
+    """One int64 per (id, id) pair."""
+    return left_ids.astype(np.int64) << 32 | right_ids.astype(np.int64)
+
+
+@dataclass
+class Inputs:
+    """Everything one engine run looks at."""
+
+    needs: Needs
+    volunteers: Volunteers
+    calls: Calls
+    instruments: Instruments
+    clients: Clients
+    n_municipalities: int
+    # Pairs a person already decided on, per resource kind: never proposed again.
+    decided: dict[str, np.ndarray] = field(default_factory=dict)
+    # Open (approved or accepted) matches per resource id, counted as exposure.
+    open_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
+def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.ndarray):
+    decided = inputs.decided.get(kind)
+    if decided is None or len(decided) == 0:
+        return np.ones(len(need_ids), dtype=bool)
+    return ~np.isin(pair_keys(need_ids, res_ids), decided)
+
+
+def _finish(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts, vectors,
+            res_vectors, capacity, scored) -> Proposals:
+    """Shortlist, add text similarity, drop decided pairs, assign."""
+    keep = _drop_decided(kind, inputs, inputs.needs.ids[need], res_ids[res])
+    need, res, score = need[keep], res[keep], score[keep]
+    parts = {k: v[keep] for k, v in parts.items()}
+    short = assign.top_k(need, score, cfg.shortlist)
+    need, res, score = need[short], res[short], score[short]
+    parts = {k: v[short] for k, v in parts.items()}
+    if res_vectors is not None and len(need):
+        similarity = text.pair_cosine(vectors, res_vectors, need, res)
+        parts["text"] = similarity
+        score = ((1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * similarity).astype(np.float32)
+    k = cfg.k[kind]
+    if cfg.method == "greedy" or capacity is None:
+        chosen = assign.greedy(need, score, k)
+    else:
+        opened = inputs.open_counts.get(kind, {})
+        already = np.zeros(len(res_ids), dtype=np.int64)
+        if opened:
+            lookup = {rid: i for i, rid in enumerate(res_ids.tolist())}
+            for rid, count in opened.items():
+                if rid in lookup:
+                    already[lookup[rid]] = count
+        chosen = assign.flow(need, res, score, k, capacity, already, cfg.exposure_penalty)
+    return Proposals(kind, need[chosen], res[chosen], score[chosen],
+                     {k: v[chosen] for k, v in parts.items()}, pairs_scored=scored)
+
+
+def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
+    """Propose resources for every need; never a pair that breaks a hard constraint."""
+    cfg = cfg or Config()
+    needs = inputs.needs
+    vectors = text.vectorise(needs.text, inputs.volunteers.text, inputs.calls.text,
+                             inputs.instruments.text)
+    need_vec, vol_vec, call_vec, inst_vec = vectors
+    out: dict[str, Proposals] = {}
+
+    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("volunteer"))))
+    vols = inputs.volunteers
+    if len(vols) and len(rows):
+        index = people.VolunteerIndex(vols)
+        need, vol, score, parts = people.volunteer_pairs(needs, rows, vols, index, cfg)
+        capacity = np.full(len(vols), cfg.max_open["volunteer"], dtype=np.int64)
+        out["volunteer"] = _finish("volunteer", inputs, cfg, need, vol, vols.ids, score, parts,
+                                   need_vec, vol_vec, capacity, len(need))
+    else:
+        out["volunteer"] = Proposals.empty("volunteer")
+
+    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("fund"))))
+    calls = inputs.calls
+    matrix = money.municipality_matrix(calls, inputs.n_municipalities)
+    need, call, score, parts, scored = money.fund_pairs(needs, rows, calls, matrix, cfg)
+    if len(need):
+        capacity = _call_capacity(calls, needs.amount[need], call, cfg)
+        result = _finish("fund", inputs, cfg, need, call, calls.fund_ids, score, parts,
+                         need_vec, call_vec, capacity, scored)
+        best = assign.top_k(pair_keys(needs.ids[result.need], calls.fund_ids[result.resource]),
+                            result.score, 1)
+        out["fund"] = Proposals("fund", result.need[best], result.resource[best],
+                                result.score[best], {k: v[best] for k, v in result.parts.items()},
+                                pairs_scored=scored)
+    else:
+        out["fund"] = Proposals.empty("fund")
+
+    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("instrument"))))
+    need, inst, score, parts = money.instrument_pairs(needs, rows, inputs.instruments)
+    keep = _drop_decided("instrument", inputs, needs.ids[need], inputs.instruments.ids[inst])
+    need, inst, score = need[keep], inst[keep], score[keep]
+    parts = {k: v[keep] for k, v in parts.items()}
+    if len(need):
+        similarity = text.pair_cosine(need_vec, inst_vec, need, inst)
+        parts["text"] = similarity
+        score = (score + INSTRUMENT_TEXT_WEIGHT * similarity).astype(np.float32)
+    chosen = assign.greedy(need, score, cfg.k["instrument"])
+    out["instrument"] = Proposals("instrument", need[chosen], inst[chosen], score[chosen],
+                                  {k: v[chosen] for k, v in parts.items()},
+                                  pairs_scored=len(need))
+
+    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("placement"))))
+    need, client, score, parts = people.client_pairs(needs, rows, inputs.clients, cfg)
+    capacity = np.full(len(inputs.clients), cfg.max_open["placement"], dtype=np.int64)
+    out["placement"] = _finish("placement", inputs, cfg, need, client, inputs.clients.ids,
+                               score, parts, None, None, capacity, len(need))
+    return out
+
+
+def _call_capacity(calls: Calls, amounts: np.ndarray, call: np.ndarray,
+                   cfg: Config) -> np.ndarray:
+    """Open proposals a call can carry: its remaining budget over a typical request."""
+    typical = np.full(len(calls), np.nan)
+    known = ~np.isnan(amounts)
+    if known.any():
+        sums = np.bincount(call[known], weights=amounts[known], minlength=len(calls))
+        counts = np.bincount(call[known], minlength=len(calls))
+        typical = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    typical = np.where(np.isnan(typical), np.maximum(calls.min_amount, 1), typical)
+    slots = np.floor(calls.remaining / np.maximum(typical, 1))
+    return np.clip(slots, 1, cfg.max_open["fund"]).astype(np.int64)

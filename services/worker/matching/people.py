@@ -1,0 +1,122 @@
+"""Candidates and scores for people: volunteers, and clients for participation places."""
+
+import numpy as np
+
+from services.worker.matching import grid
+from services.worker.matching.encode import code_bits, mask, overlap
+from services.worker.matching.model import Clients, Config, Needs, Volunteers
+
+RADIUS_STEPS = 2048  # radius in 0.1 km units fits below this
+WEIGHTS = {"skills": 0.35, "themes": 0.2, "distance": 0.2, "availability": 0.15, "fresh": 0.1}
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For segments [start, start+count): the owning segment and the position of each item."""
+    owner = np.repeat(np.arange(len(counts)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.repeat(starts, counts) + offsets
+
+
+class VolunteerIndex:
+    """Volunteers sorted by PC4 and, within one, by radius (largest first)."""
+
+    def __init__(self, volunteers: Volunteers) -> None:
+        located = np.flatnonzero((volunteers.pc4 >= 0) & (volunteers.hours > 0))
+        r10 = np.clip(np.floor(volunteers.radius_km[located] * 10), 0, RADIUS_STEPS - 1)
+        order = np.lexsort((-r10, volunteers.pc4[located]))
+        self.rows = located[order]
+        pc4 = volunteers.pc4[self.rows].astype(np.int64)
+        self.key = pc4 * RADIUS_STEPS + (RADIUS_STEPS - 1 - r10[order].astype(np.int64))
+        self.ptr = np.searchsorted(pc4, np.arange(len(grid.grid().codes) + 1))
+
+    def within_reach(self, need_pc4: np.ndarray, cfg: Config):
+        """(need position, volunteer row, distance) for volunteers whose radius reaches."""
+        ptr, nb, nd = grid.neighbours(cfg.max_radius_km)
+        owner, pos = _expand(ptr[need_pc4], ptr[need_pc4 + 1] - ptr[need_pc4])
+        q, d = nb[pos].astype(np.int64), nd[pos]
+        need_r10 = np.ceil(d * 10).astype(np.int64)
+        start = self.ptr[q]
+        stop = np.searchsorted(self.key, q * RADIUS_STEPS + (RADIUS_STEPS - 1 - need_r10),
+                               side="right")
+        counts = np.maximum(stop - start, 0)
+        pair, vpos = _expand(start, counts)
+        return owner[pair], self.rows[vpos], d[pair]
+
+
+def volunteer_pairs(needs: Needs, rows: np.ndarray, volunteers: Volunteers,
+                    index: VolunteerIndex, cfg: Config):
+    """Eligible (need, volunteer) pairs for the given need rows, with score parts."""
+    located = rows[needs.pc4[rows] >= 0]
+    owner, vol, dist = index.within_reach(needs.pc4[located], cfg)
+    need = located[owner]
+    n_av, v_av = needs.availability[need], volunteers.availability[vol]
+    keep = (n_av == 0) | ((n_av & v_av) != 0)
+    need, vol, dist = need[keep], vol[keep], dist[keep]
+    parts = {
+        "skills": overlap(needs.skills[need], volunteers.skills[vol]),
+        "themes": overlap(needs.themes[need], volunteers.themes[vol]),
+        "distance": np.exp(-dist / 5.0).astype(np.float32),
+        "availability": overlap(needs.availability[need], volunteers.availability[vol]),
+        "fresh": np.exp(-volunteers.idle_days[vol] / 180.0).astype(np.float32),
+        "distance_km": dist,
+    }
+    score = sum(w * parts[name] for name, w in WEIGHTS.items())
+    return need, vol, score.astype(np.float32), parts
+
+
+def _restriction_masks() -> dict[str, int]:
+    day_parts = code_bits("day_parts")
+    evenings = mask("day_parts", [c for c in day_parts if c.endswith("_evening")])
+    weekends = mask("day_parts", [c for c in day_parts if c[:3] in ("sat", "sun")])
+    return {"evenings": evenings, "weekends": weekends,
+            "heavy": mask("skills", ["handyman", "gardening"]),
+            "driving": mask("skills", ["transport"]),
+            "contact": mask("skills", ["care", "events"])}
+
+
+def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config):
+    """Eligible (need, client) pairs: the initiative offers a participation place that does not
+    replace paid work, same municipality, within reach, and no restriction is broken."""
+    rows = rows[needs.has_place[rows] & (needs.municipality[rows] >= 0)]
+    if len(rows) == 0 or len(clients) == 0:
+        return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.float32), {})
+    order = np.argsort(clients.municipality, kind="stable")
+    munis = clients.municipality[order]
+    start = np.searchsorted(munis, needs.municipality[rows], side="left")
+    stop = np.searchsorted(munis, needs.municipality[rows], side="right")
+    owner, pos = _expand(start, stop - start)
+    need, client = rows[owner], order[pos]
+    r = _restriction_masks()
+    bits = code_bits("client_restrictions")
+    restr = clients.restrictions[client]
+
+    def has(code: str) -> np.ndarray:
+        return (restr >> bits[code] & 1).astype(bool)
+
+    n_av, c_av = needs.availability[need], clients.availability[client]
+    n_sk = needs.skills[need]
+    hours = needs.hours[need]
+    both_located = (needs.pc4[need] >= 0) & (clients.pc4[client] >= 0)
+    dist = np.full(len(need), np.nan, dtype=np.float32)
+    dist[both_located] = grid.distance_km(needs.pc4[need][both_located],
+                                          clients.pc4[client][both_located])
+    limit = np.where(has("near_home"), cfg.client_near_home_km, cfg.client_radius_km)
+    ok = np.isnan(dist) | (dist <= limit)
+    ok &= (n_av == 0) | (c_av == 0) | ((n_av & c_av) != 0)
+    ok &= ~(has("no_evenings") & (n_av != 0) & ((n_av & ~np.uint32(r["evenings"])) == 0))
+    ok &= ~(has("no_weekends") & (n_av != 0) & ((n_av & ~np.uint32(r["weekends"])) == 0))
+    ok &= ~(has("short_shifts") & (hours > 6))
+    ok &= ~(has("no_heavy_lifting") & ((n_sk & r["heavy"]) != 0))
+    ok &= ~(has("no_driving") & ((n_sk & r["driving"]) != 0))
+    ok &= ~(has("no_customer_contact") & ((n_sk & r["contact"]) != 0))
+    ok &= np.isnan(hours) | (clients.capacity_hours[client] >= hours)
+    need, client, dist = need[ok], client[ok], dist[ok]
+    parts = {
+        "skills": overlap(needs.skills[need], clients.skills[client]),
+        "distance": np.where(np.isnan(dist), 0.5, np.exp(-np.nan_to_num(dist) / 3.0)
+                             ).astype(np.float32),
+        "availability": overlap(needs.availability[need], clients.availability[client]),
+        "distance_km": dist,
+    }
+    score = 0.5 * parts["skills"] + 0.3 * parts["distance"] + 0.2 * parts["availability"]
+    return need, client, score.astype(np.float32), parts
