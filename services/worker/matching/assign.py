@@ -4,6 +4,8 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 COST_SCALE = 1000
+# Reward for a need's first proposal: far above any pair cost, so coverage comes first.
+COVER_REWARD = 100 * COST_SCALE
 
 
 def rank_within(groups: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -30,11 +32,13 @@ def greedy(need: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
 
 def flow(need: np.ndarray, resource: np.ndarray, score: np.ndarray, k: int,
          capacity: np.ndarray, already_open: np.ndarray, penalty: float) -> np.ndarray:
-    """Indexes of the chosen pairs under capacities, maximising coverage then quality.
+    """Indexes of the chosen pairs under capacities: coverage first, then quality.
 
-    Each need asks for up to k proposals; resource r takes at most capacity[r] more. The
-    j-th new proposal for a resource costs penalty × (already_open[r] + j), so popular
-    resources are spread over needs instead of being proposed everywhere.
+    Each need can take up to k proposals: its first one earns a large reward (every need
+    should get someone before anyone gets a fifth), further ones a normal reward. Resource r
+    takes at most capacity[r] more; its j-th new proposal costs penalty × (already_open[r] + j),
+    so popular resources are spread over needs instead of being proposed everywhere. A pair is
+    only worth proposing when its quality beats those costs; the rest flows through a bypass.
     """
     if len(need) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -43,12 +47,14 @@ def flow(need: np.ndarray, resource: np.ndarray, score: np.ndarray, k: int,
     n_need, n_res = len(need_ids), len(res_ids)
     source, sink = 0, 1
     need_base, res_base = 2, 2 + n_need
+    total = int(n_need * k)
 
     solver = min_cost_flow.SimpleMinCostFlow()
-    # source → need
+    # source → need, k unit arcs: the first one is the coverage reward
+    unit_cost = np.tile(np.r_[-COVER_REWARD, np.full(k - 1, -COST_SCALE)], n_need)
     solver.add_arcs_with_capacity_and_unit_cost(
-        np.full(n_need, source), need_base + np.arange(n_need), np.full(n_need, k),
-        np.zeros(n_need, dtype=np.int64))
+        np.full(total, source), need_base + np.repeat(np.arange(n_need), k),
+        np.ones(total, dtype=np.int64), unit_cost.astype(np.int64))
     # need → resource, cheaper for better scores
     pair_arcs = solver.add_arcs_with_capacity_and_unit_cost(
         need_base + need_node, res_base + res_node, np.ones(len(need), dtype=np.int64),
@@ -61,10 +67,11 @@ def flow(need: np.ndarray, resource: np.ndarray, score: np.ndarray, k: int,
     solver.add_arcs_with_capacity_and_unit_cost(
         res_base + slot_res, np.full(len(slot_res), sink), np.ones(len(slot_res), dtype=np.int64),
         slot_cost.astype(np.int64))
-    total = int(n_need * k)
+    # bypass for demand nobody should fill
+    solver.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)
     solver.set_node_supply(source, total)
     solver.set_node_supply(sink, -total)
-    status = solver.solve_max_flow_with_min_cost()
+    status = solver.solve()
     if status != solver.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = solver.flows(pair_arcs)

@@ -35,7 +35,7 @@ def volunteer_ok(inputs: Inputs, n: int, v: int, cfg: Config) -> bool:
     if needs.pc4[n] < 0 or vols.pc4[v] < 0 or vols.hours[v] <= 0:
         return False
     d = _distance(needs.pc4[n], vols.pc4[v])
-    if d > min(float(vols.radius_km[v]), cfg.max_radius_km) + 0.05:
+    if d > min(float(vols.radius_km[v]), cfg.max_radius_km) + 1e-3:
         return False
     return not (needs.availability[n] and not needs.availability[n] & vols.availability[v])
 
@@ -102,7 +102,7 @@ def placement_ok(inputs: Inputs, n: int, c: int, cfg: Config) -> bool:
     has = {code for code, bit in bits.items() if restr >> bit & 1}
     if needs.pc4[n] >= 0 and clients.pc4[c] >= 0:
         limit = cfg.client_near_home_km if "near_home" in has else cfg.client_radius_km
-        if _distance(needs.pc4[n], clients.pc4[c]) > limit + 0.05:
+        if _distance(needs.pc4[n], clients.pc4[c]) > limit + 1e-3:
             return False
     n_av, c_av = int(needs.availability[n]), int(clients.availability[c])
     if n_av and c_av and not n_av & c_av:
