@@ -26,6 +26,11 @@ demo: migrate
 services:
 	@bash scripts/ensure-services.sh
 
+# National-scale matching figures (not part of `make test`); SCALE=0.1 for a quick run.
+SCALE ?= 1.0
+bench: install-dev services
+	$(RUN) python -m bench.run --scale $(SCALE)
+
 test: install-dev services
 	$(RUN) ruff check .
 	$(RUN) pytest

@@ -3,6 +3,8 @@
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
+from psycopg.types.json import set_json_loads
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -37,6 +39,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    # orjson parses the JSON columns several times faster than the standard library, which
+    # matters when a national rematch reads half a million volunteer profiles.
+    set_json_loads(orjson.loads)
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 

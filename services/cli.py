@@ -1,6 +1,6 @@
 """The `koppel` command line for admin work."""
 
-import subprocess
+import os
 import sys
 
 import typer
@@ -157,7 +157,8 @@ def worker(
             "--pool", pool, "-Q", ",".join(q.value for q in Queue)]
     if beat:
         args.append("--beat")
-    raise typer.Exit(subprocess.call(args))
+    # Replace this process, so signals from the supervisor reach Celery itself.
+    os.execv(sys.executable, args)
 
 
 @app.command()
@@ -165,7 +166,7 @@ def beat() -> None:
     """Run Celery beat (the periodic jobs of services/worker/schedules.py)."""
     args = [sys.executable, "-m", "celery", "-A", "services.worker.app:celery_app", "beat",
             "--loglevel", get_settings().log_level, "--schedule", "var/celerybeat-schedule"]
-    raise typer.Exit(subprocess.call(args))
+    os.execv(sys.executable, args)
 
 
 def _safe_url() -> str:

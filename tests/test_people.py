@@ -24,7 +24,8 @@ def client_payload(**extra):
 
 
 def demo_volunteer_id(session) -> int:
-    return session.exec(select(Volunteer.id)).first()
+    """The demo volunteer account's profile (lives in Haarlem)."""
+    return session.exec(select(Volunteer.id).where(Volunteer.name == "Sanne de Vries")).one()
 
 
 def test_staff_registers_a_resident_and_reads_it_back(login_as):

@@ -98,3 +98,18 @@ def test_wrong_password_in_the_form_shows_a_dutch_message(client):
 def test_next_cannot_send_you_to_another_site(client):
     response = web_login(client, next_path="//evil.example/steal")
     assert response.headers["location"] == "/"
+
+
+def test_broker_sees_explained_suggestions_on_the_profile_page(client, session):
+    from db.models import Initiative
+
+    buuv = session.exec(select(Initiative).where(Initiative.name == "BUUV")).one()
+    anonymous = BeautifulSoup(client.get(f"/initiatieven/{buuv.id}").text, "html.parser")
+    assert anonymous.select("section.suggestions") == []
+    web_login(client, email="broker@demo.koppel.nl")
+    soup = BeautifulSoup(client.get(f"/initiatieven/{buuv.id}").text, "html.parser")
+    blocks = soup.select("section.suggestions")
+    assert len(blocks) == 2
+    text = " ".join(blocks[1].get_text(" ").split())
+    assert "Vrijwilliger" in text and " km" in text and "beschikbaar" in text
+    assert "Haarlems Buurtfonds (demo)" in blocks[0].get_text()

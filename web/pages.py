@@ -19,6 +19,7 @@ from services.auth.service import LoginBlocked, LoginFailed
 from services.errors import KoppelError
 from services.initiatives import presenters, queries, service
 from services.initiatives.schemas import InitiativeQuery
+from services.matching import views as matching_views
 from services.municipalities import service as municipalities
 from web import security
 
@@ -79,8 +80,11 @@ def initiative_detail(request: Request, session: SessionDep,
     row = service.get_visible(session, actor, initiative_id)
     initiative = presenters.initiative_read(
         row, show_contact=service.in_scope(actor, "initiative.contact", row))
+    suggestions = {}
+    if service.in_scope(actor, "need.matches", row):
+        suggestions = matching_views.suggestions_by_need(session, [n.id for n in row.needs])
     return templates.TemplateResponse(request, "initiative_detail.html",
-                                      {"initiative": initiative})
+                                      {"initiative": initiative, "suggestions": suggestions})
 
 
 @router.get("/login", response_class=HTMLResponse, name="login_form",

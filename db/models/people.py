@@ -29,7 +29,8 @@ class Volunteer(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)
     pc4: str | None = Field(default=None, max_length=4)
-    latitude: float | None = None
+    # Indexed so a targeted rematch can fetch the volunteers in a bounding box.
+    latitude: float | None = Field(default=None, index=True)
     longitude: float | None = None
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -65,7 +66,6 @@ class ParticipationClient(SQLModel, table=True):
     availability: list[str] = Field(default_factory=list,
                                     sa_column=Column(JSON, nullable=False))
     pc4: str | None = Field(default=None, max_length=4)
-    notes: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

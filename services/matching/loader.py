@@ -4,10 +4,9 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-from sqlalchemy import and_, func
+from sqlalchemy import DateTime, and_, false, func, or_, type_coerce
 from sqlmodel import Session, select
 
-from db import geo
 from db.models import (
     DECIDED,
     Fund,
@@ -59,6 +58,11 @@ def _bit(lens: str, code: str | None) -> int:
     return code_bits(lens).get(code, -1) if code else -1
 
 
+def _rows(session: Session, stmt) -> list:
+    """Plain tuples through Core: no ORM bookkeeping for hundreds of thousands of rows."""
+    return session.connection().execute(stmt).all()
+
+
 def _chunks(ids: list[int]):
     for start in range(0, len(ids), IN_CHUNK):
         yield ids[start:start + IN_CHUNK]
@@ -74,15 +78,15 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
             .where(Need.status == "open").order_by(Need.id))
     rows = []
     if need_ids is None:
-        rows = session.exec(stmt).all()
+        rows = _rows(session, stmt)
     else:
         for chunk in _chunks(sorted(set(need_ids))):
-            rows += session.exec(stmt.where(Need.id.in_(chunk))).all()
+            rows += _rows(session, stmt.where(Need.id.in_(chunk)))
     initiative_ids = sorted({r[8] for r in rows})
     labels: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     places_offered: set[int] = set()
     for chunk in _chunks(initiative_ids):
-        for ini, lens, code in session.exec(select(
+        for ini, lens, code in _rows(session, select(
                 InitiativeLabel.initiative_id, InitiativeLabel.lens, InitiativeLabel.code)
                 .where(InitiativeLabel.initiative_id.in_(chunk))):
             labels[ini][lens].append(code)
@@ -117,19 +121,52 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
     )
 
 
-def load_volunteers(session: Session, near_pc4: set[str] | None) -> Volunteers:
-    """Volunteers who can be asked (optionally only those living near some postcodes)."""
+MAX_BOXES = 50  # beyond this many places a targeted run simply reads every volunteer
+
+
+def _boxes(needs: Needs, radius_km: float) -> list[tuple[float, ...]] | None:
+    """A latitude/longitude box around each distinct need location, widened by radius_km,
+    with the location itself; None when there are too many places to be worth it."""
+    located = np.unique(needs.pc4[needs.pc4 >= 0])
+    if len(located) > MAX_BOXES:
+        return None
+    g = grid.grid()
+    boxes = []
+    for lat, lon in zip(np.degrees(g.lat[located]), np.degrees(g.lon[located]), strict=True):
+        dlat = radius_km / 111.0
+        dlon = radius_km / (111.0 * np.cos(np.radians(lat)))
+        boxes.append((lat - dlat, lat + dlat, lon - dlon, lon + dlon, lat, lon))
+    return boxes
+
+
+def _reaches(lat: float, lon: float):
+    """The volunteer's own radius (plus a kilometre of slack) covers this point, by a flat-earth
+    distance both databases can compute; the engine checks the exact distance."""
+    ky, kx = 111.2, 111.2 * float(np.cos(np.radians(lat)))
+    dy = (Volunteer.latitude - lat) * ky
+    dx = (Volunteer.longitude - lon) * kx
+    return dy * dy + dx * dx <= (Volunteer.radius_km + 1) * (Volunteer.radius_km + 1)
+
+
+def _in_boxes(stmt, boxes):
+    if boxes is None:
+        return stmt
+    return stmt.where(or_(false(), *[and_(Volunteer.latitude.between(a, b),
+                                          Volunteer.longitude.between(c, d), _reaches(y, x))
+                                     for a, b, c, d, y, x in boxes]))
+
+
+def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
+    """Volunteers who can be asked (in a targeted run: only those near the needs)."""
+    # Read the timestamp without the UTC decorator: 500k rows make its per-row cost visible.
+    active = type_coerce(Volunteer.last_active_at, DateTime(timezone=True))
     stmt = select(Volunteer.id, Volunteer.pc4, Volunteer.radius_km, Volunteer.availability,
                   Volunteer.skills, Volunteer.themes, Volunteer.hours_per_week,
-                  Volunteer.last_active_at, Volunteer.about).where(
+                  active, Volunteer.about).where(
         Volunteer.erased_at.is_(None), Volunteer.pc4.is_not(None))
-    rows = []
-    if near_pc4 is None:
-        rows = session.exec(stmt).all()
-    else:
-        for chunk in _chunks(sorted(near_pc4)):
-            rows += session.exec(stmt.where(Volunteer.pc4.in_(chunk))).all()
+    rows = _rows(session, _in_boxes(stmt, boxes))
     now = utcnow()
+    naive_now = now.replace(tzinfo=None)
     texts: dict[str, str] = {}
     return Volunteers(
         ids=np.array([r[0] for r in rows], dtype=np.int64),
@@ -139,13 +176,30 @@ def load_volunteers(session: Session, near_pc4: set[str] | None) -> Volunteers:
         skills=np.array([mask("skills", r[4]) for r in rows], dtype=np.uint32),
         themes=np.array([mask("themes", r[5]) for r in rows], dtype=np.uint32),
         hours=np.array([r[6] for r in rows], dtype=np.float32),
-        idle_days=np.array([(now - r[7]).days for r in rows], dtype=np.float32),
+        idle_days=np.array([((now if r[7].tzinfo else naive_now) - r[7]).days for r in rows],
+                           dtype=np.float32),
         text=[texts.setdefault(r[8], dutch.normalise(r[8])) if r[8] else "" for r in rows],
     )
 
 
+_CALLS_CACHE: dict[tuple, Calls] = {}
+
+
 def load_calls(session: Session, places: Places, today: date) -> Calls:
-    """Calls of active funds whose window contains today."""
+    """Calls of active funds whose window contains today (cached while nothing changed)."""
+    call_state = _rows(session, select(
+        func.count(FundCall.id), func.max(FundCall.id), func.max(FundCall.created_at),
+        func.sum(FundCall.granted_eur), func.sum(FundCall.budget_eur)))[0]
+    fund_state = _rows(session, select(func.count(Fund.id), func.max(Fund.updated_at))
+                       .where(Fund.active.is_(True)))[0]
+    version = (today, tuple(places.codes[:1]), len(places.codes), *call_state, *fund_state)
+    if version not in _CALLS_CACHE:
+        _CALLS_CACHE.clear()
+        _CALLS_CACHE[version] = _fetch_calls(session, places, today)
+    return _CALLS_CACHE[version]
+
+
+def _fetch_calls(session: Session, places: Places, today: date) -> Calls:
     rows = session.exec(select(FundCall, Fund).join(Fund, Fund.id == FundCall.fund_id).where(
         Fund.active.is_(True), FundCall.opens_on <= today, FundCall.closes_on >= today
     ).order_by(FundCall.id)).all()
@@ -229,43 +283,58 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
     places = Places(session)
     needs = load_needs(session, places, need_ids)
     targeted = need_ids is not None
-    near = None
+    boxes = None
     munis = None
     if targeted:
-        near = set()
-        for code in {p for p in grid.grid().codes[needs.pc4[needs.pc4 >= 0]]}:
-            near |= set(geo.within_radius(str(code), max_radius_km))
+        widest = _rows(session, select(func.max(Volunteer.radius_km)))[0][0] or 0.0
+        boxes = _boxes(needs, min(max_radius_km, float(widest)))
         munis = {places.codes[m] for m in set(needs.municipality.tolist()) if m >= 0}
     inputs = Inputs(
         needs=needs,
-        volunteers=load_volunteers(session, near),
+        volunteers=load_volunteers(session, boxes),
         calls=load_calls(session, places, today or utcnow().date()),
         instruments=load_instruments(session, places, munis),
         clients=load_clients(session, places, munis),
         n_municipalities=len(places.codes),
     )
-    _load_history(session, inputs, targeted)
+    _load_history(session, inputs, targeted, boxes)
     return inputs, places
 
 
-def _load_history(session: Session, inputs: Inputs, targeted: bool) -> None:
+def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) -> None:
     """Decided pairs (never proposed again) and exposure already held by each resource."""
     ids = inputs.needs.ids.tolist()
     decided: dict[str, list[int]] = defaultdict(list)
     for chunk in _chunks(ids):
-        for need_id, kind, res_id in session.exec(select(
+        for need_id, kind, res_id in _rows(session, select(
                 Match.need_id, Match.resource_kind, Match.resource_id).where(
                 Match.need_id.in_(chunk), Match.status.in_(DECIDED))):
             decided[kind].append(int(pair_keys(np.array([need_id]), np.array([res_id]))[0]))
     inputs.decided = {k: np.array(v, dtype=np.int64) for k, v in decided.items()}
-    # In a targeted run the proposals of other needs stay, so they count as exposure too.
-    statuses = OPEN_STATUSES + (("proposed",) if targeted else ())
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    stmt = select(Match.resource_kind, Match.resource_id, func.count()).where(
-        Match.status.in_(statuses), Match.resource_kind.in_(("volunteer", "placement")))
-    if targeted and ids:
-        stmt = stmt.where(and_(*[Match.need_id.not_in(chunk) for chunk in _chunks(ids)]))
-    for kind, res_id, count in session.exec(stmt.group_by(Match.resource_kind,
-                                                          Match.resource_id)):
-        counts[kind][res_id] = count
-    inputs.open_counts = dict(counts)
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    if targeted:
+        # The proposals of other needs stay, so they count as exposure too; look only at the
+        # resources this run can propose.
+        in_scope = set(ids)
+        statuses = OPEN_STATUSES + ("proposed",)
+        stmt = select(Match.resource_id, Match.need_id).join(
+            Volunteer, Volunteer.id == Match.resource_id).where(
+            Match.resource_kind == "volunteer", Match.status.in_(statuses))
+        if len(inputs.volunteers):
+            for res_id, need_id in _rows(session, _in_boxes(stmt, boxes)):
+                if need_id not in in_scope:
+                    counts["volunteer"][res_id] += 1
+        for chunk in _chunks(inputs.clients.ids.tolist()):
+            for res_id, need_id in _rows(session, select(Match.resource_id, Match.need_id).where(
+                    Match.resource_kind == "placement", Match.resource_id.in_(chunk),
+                    Match.status.in_(statuses))):
+                if need_id not in in_scope:
+                    counts["placement"][res_id] += 1
+    else:
+        for kind, res_id, count in _rows(session, select(
+                Match.resource_kind, Match.resource_id, func.count()).where(
+                Match.status.in_(OPEN_STATUSES),
+                Match.resource_kind.in_(("volunteer", "placement")))
+                .group_by(Match.resource_kind, Match.resource_id)):
+            counts[kind][res_id] = count
+    inputs.open_counts = {k: dict(v) for k, v in counts.items()}

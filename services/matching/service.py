@@ -1,5 +1,6 @@
 """Run the engine against the database and keep Match rows in step, idempotently."""
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -44,6 +45,12 @@ def rematch(session: Session, need_ids: list[int] | None, *, run_id: int | None 
     """Recompute proposals for the given needs (None: every open need) and store them."""
     inputs, places = loader.load_inputs(session, need_ids)
     proposals = engine.run(inputs, cfg)
+    return store(session, inputs, places, proposals, need_ids, run_id)
+
+
+def store(session: Session, inputs: engine.Inputs, places: loader.Places,
+          proposals: dict, need_ids: list[int] | None, run_id: int | None) -> dict[str, int]:
+    """Write an engine result: new proposals in, stale ones out, decided ones untouched."""
     fresh: dict[tuple[int, str, int], dict] = {}
     for kind, p in proposals.items():
         res_ids, call_ids = _resource_ids(kind, inputs)
@@ -97,10 +104,29 @@ def _persist(session: Session, need_ids: list[int] | None,
         session.execute(delete(Match).where(Match.id.in_(stale[start:start + loader.IN_CHUNK])))
     if changed:
         session.execute(update(Match), changed)
-    for start in range(0, len(rows), 10_000):
-        session.execute(insert(Match), rows[start:start + 10_000])
+    _insert(session, rows)
     session.flush()
     return len(rows) + len(changed) + len(stale)
+
+
+COPY_COLUMNS = ("need_id", "resource_kind", "resource_id", "call_id", "score", "reasons",
+                "explanation", "status", "run_id", "created_at", "updated_at")
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    """Bulk insert: COPY on PostgreSQL (a national run writes ~250k rows), batches elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql" and len(rows) > 1000:
+        raw = session.connection().connection.driver_connection
+        statement = f"COPY match ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c == "reasons" else row[c]
+                                for c in COPY_COLUMNS])
+        return
+    for start in range(0, len(rows), 10_000):
+        session.execute(insert(Match), rows[start:start + 10_000])
 
 
 def needs_affected_by(session: Session, kind: str, resource_id: int) -> list[int]:

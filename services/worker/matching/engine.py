@@ -57,15 +57,37 @@ def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.n
     return ~np.isin(pair_keys(need_ids, res_ids), decided)
 
 
-def _finish(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts, vectors,
-            res_vectors, capacity, scored) -> Proposals:
-    """Shortlist, add text similarity, drop decided pairs, assign."""
+def _shortlist(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts):
+    """Drop decided pairs and keep the best cfg.shortlist candidates per need."""
     keep = _drop_decided(kind, inputs, inputs.needs.ids[need], res_ids[res])
     need, res, score = need[keep], res[keep], score[keep]
-    parts = {k: v[keep] for k, v in parts.items()}
     short = assign.top_k(need, score, cfg.shortlist)
-    need, res, score = need[short], res[short], score[short]
-    parts = {k: v[short] for k, v in parts.items()}
+    return need[short], res[short], score[short], {k: v[keep][short] for k, v in parts.items()}
+
+
+def _in_chunks(rows: np.ndarray, cfg: Config, pairs, kind: str, inputs: Inputs, res_ids):
+    """Generate and shortlist candidates block by block, so memory stays bounded."""
+    needs, ress, scores, parts_list, scored = [], [], [], [], 0
+    for start in range(0, len(rows), cfg.chunk):
+        need, res, score, parts = pairs(rows[start:start + cfg.chunk])[:4]
+        scored += len(need)
+        need, res, score, parts = _shortlist(kind, inputs, cfg, need, res, res_ids, score,
+                                             parts)
+        needs.append(need)
+        ress.append(res)
+        scores.append(score)
+        parts_list.append(parts)
+    if not needs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32), {}, 0
+    merged = {k: np.concatenate([p[k] for p in parts_list]) for k in parts_list[0]}
+    return (np.concatenate(needs), np.concatenate(ress), np.concatenate(scores), merged,
+            scored)
+
+
+def _assign(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts,
+            vectors, res_vectors, capacity, scored) -> Proposals:
+    """Add text similarity to the shortlist and choose the proposals."""
     if res_vectors is not None and len(need):
         similarity = text.pair_cosine(vectors, res_vectors, need, res)
         parts["text"] = similarity
@@ -99,20 +121,24 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
     vols = inputs.volunteers
     if len(vols) and len(rows):
         index = people.VolunteerIndex(vols)
-        need, vol, score, parts = people.volunteer_pairs(needs, rows, vols, index, cfg)
+        found = _in_chunks(rows, cfg, lambda r: people.volunteer_pairs(needs, r, vols, index,
+                                                                       cfg),
+                           "volunteer", inputs, vols.ids)
         capacity = np.full(len(vols), cfg.max_open["volunteer"], dtype=np.int64)
-        out["volunteer"] = _finish("volunteer", inputs, cfg, need, vol, vols.ids, score, parts,
-                                   need_vec, vol_vec, capacity, len(need))
+        out["volunteer"] = _assign("volunteer", inputs, cfg, *found[:2], vols.ids, *found[2:4],
+                                   need_vec, vol_vec, capacity, found[4])
     else:
         out["volunteer"] = Proposals.empty("volunteer")
 
     rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("fund"))))
     calls = inputs.calls
     matrix = money.municipality_matrix(calls, inputs.n_municipalities)
-    need, call, score, parts, scored = money.fund_pairs(needs, rows, calls, matrix, cfg)
+    need, call, score, parts, scored = _in_chunks(
+        rows, cfg, lambda r: money.fund_pairs(needs, r, calls, matrix, cfg), "fund", inputs,
+        calls.fund_ids)
     if len(need):
         capacity = _call_capacity(calls, needs.amount[need], call, cfg)
-        result = _finish("fund", inputs, cfg, need, call, calls.fund_ids, score, parts,
+        result = _assign("fund", inputs, cfg, need, call, calls.fund_ids, score, parts,
                          need_vec, call_vec, capacity, scored)
         best = assign.top_k(pair_keys(needs.ids[result.need], calls.fund_ids[result.resource]),
                             result.score, 1)
@@ -137,10 +163,11 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
                                   pairs_scored=len(need))
 
     rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("placement"))))
-    need, client, score, parts = people.client_pairs(needs, rows, inputs.clients, cfg)
+    found = _in_chunks(rows, cfg, lambda r: people.client_pairs(needs, r, inputs.clients, cfg),
+                       "placement", inputs, inputs.clients.ids)
     capacity = np.full(len(inputs.clients), cfg.max_open["placement"], dtype=np.int64)
-    out["placement"] = _finish("placement", inputs, cfg, need, client, inputs.clients.ids,
-                               score, parts, None, None, capacity, len(need))
+    out["placement"] = _assign("placement", inputs, cfg, *found[:2], inputs.clients.ids,
+                               *found[2:4], None, None, capacity, found[4])
     return out
 
 

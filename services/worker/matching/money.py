@@ -4,7 +4,7 @@ import numpy as np
 
 from services.worker.matching.encode import overlap
 from services.worker.matching.model import Calls, Config, Instruments, Needs
-from services.worker.matching.people import _expand
+from services.worker.matching.people import expand_segments
 
 FUND_WEIGHTS = {"themes": 0.4, "life_groups": 0.15, "amount": 0.2, "phase": 0.15, "soon": 0.1}
 
@@ -30,47 +30,36 @@ def municipality_matrix(calls: Calls, n_municipalities: int) -> np.ndarray:
 
 def fund_pairs(needs: Needs, rows: np.ndarray, calls: Calls, muni_matrix: np.ndarray,
                cfg: Config):
-    """Eligible (need, call) pairs: every hard criterion of the fund and the call holds."""
+    """Eligible (need, call) pairs for a block of needs: every criterion of fund and call."""
     if len(rows) == 0 or len(calls) == 0:
-        return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.float32), {}, 0)
-    out_need, out_call, out_score, out_parts = [], [], [], []
-    scored = 0
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), \
+            np.zeros(0, dtype=np.float32), {}
     live = calls.open & (calls.remaining > 0)
-    for start in range(0, len(rows), cfg.chunk):
-        r = rows[start:start + cfg.chunk]
-        amount = needs.amount[r][:, None]
-        prov, muni = needs.province[r], needs.municipality[r]
-        region = calls.national[None, :] | _bit(calls.provinces, prov)
-        region |= np.where((muni >= 0)[:, None], muni_matrix[np.maximum(muni, 0)], False)
-        ok = live[None, :] & _bit(calls.need_kinds, needs.kind[r]) & region
-        ok &= _accepts(calls.legal_forms, needs.legal_form[r])
-        ok &= _accepts(calls.phases, needs.phase[r])
-        ok &= np.isnan(amount) | ((amount >= calls.min_amount[None, :])
-                                  & (amount <= calls.max_amount[None, :])
-                                  & (amount <= calls.remaining[None, :]))
-        ni, ci = np.nonzero(ok)
-        scored += len(ni)
-        need, call = r[ni], ci
-        mid = (calls.min_amount[call] + calls.max_amount[call]) / 2
-        half = np.maximum((calls.max_amount[call] - calls.min_amount[call]) / 2, 1)
-        amt = needs.amount[need]
-        parts = {
-            "themes": overlap(needs.themes[need], calls.themes[call]),
-            "life_groups": overlap(needs.life_groups[need], calls.life_groups[call]),
-            "amount": np.where(np.isnan(amt), 0.5,
-                               1 - 0.5 * np.abs(np.nan_to_num(amt) - mid) / half
-                               ).astype(np.float32),
-            "phase": np.where(calls.phases[call] == 0, 0.5, 1.0).astype(np.float32),
-            "soon": np.exp(-calls.closes_in_days[call] / 30.0).astype(np.float32),
-        }
-        score = sum(w * parts[name] for name, w in FUND_WEIGHTS.items()).astype(np.float32)
-        out_need.append(need)
-        out_call.append(call)
-        out_score.append(score)
-        out_parts.append(parts)
-    parts = {k: np.concatenate([p[k] for p in out_parts]) for k in out_parts[0]}
-    return (np.concatenate(out_need), np.concatenate(out_call), np.concatenate(out_score),
-            parts, scored)
+    amount = needs.amount[rows][:, None]
+    prov, muni = needs.province[rows], needs.municipality[rows]
+    region = calls.national[None, :] | _bit(calls.provinces, prov)
+    region |= np.where((muni >= 0)[:, None], muni_matrix[np.maximum(muni, 0)], False)
+    ok = live[None, :] & _bit(calls.need_kinds, needs.kind[rows]) & region
+    ok &= _accepts(calls.legal_forms, needs.legal_form[rows])
+    ok &= _accepts(calls.phases, needs.phase[rows])
+    ok &= np.isnan(amount) | ((amount >= calls.min_amount[None, :])
+                              & (amount <= calls.max_amount[None, :])
+                              & (amount <= calls.remaining[None, :]))
+    ni, call = np.nonzero(ok)
+    need = rows[ni]
+    mid = (calls.min_amount[call] + calls.max_amount[call]) / 2
+    half = np.maximum((calls.max_amount[call] - calls.min_amount[call]) / 2, 1)
+    amt = needs.amount[need]
+    parts = {
+        "themes": overlap(needs.themes[need], calls.themes[call]),
+        "life_groups": overlap(needs.life_groups[need], calls.life_groups[call]),
+        "amount": np.where(np.isnan(amt), 0.5,
+                           1 - 0.5 * np.abs(np.nan_to_num(amt) - mid) / half).astype(np.float32),
+        "phase": np.where(calls.phases[call] == 0, 0.5, 1.0).astype(np.float32),
+        "soon": np.exp(-calls.closes_in_days[call] / 30.0).astype(np.float32),
+    }
+    score = sum(w * parts[name] for name, w in FUND_WEIGHTS.items()).astype(np.float32)
+    return need, call, score, parts
 
 
 def instrument_pairs(needs: Needs, rows: np.ndarray, instruments: Instruments):
@@ -83,7 +72,7 @@ def instrument_pairs(needs: Needs, rows: np.ndarray, instruments: Instruments):
     munis = instruments.municipality[order]
     start = np.searchsorted(munis, needs.municipality[rows], side="left")
     stop = np.searchsorted(munis, needs.municipality[rows], side="right")
-    owner, pos = _expand(start, stop - start)
+    owner, pos = expand_segments(start, stop - start)
     need, inst = rows[owner], order[pos]
 
     def accepts(restriction: np.ndarray, position: np.ndarray) -> np.ndarray:

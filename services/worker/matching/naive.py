@@ -126,15 +126,17 @@ def placement_ok(inputs: Inputs, n: int, c: int, cfg: Config) -> bool:
     return bool(np.isnan(hours) or clients.capacity_hours[c] >= hours)
 
 
-def greedy_volunteers(inputs: Inputs, need_rows, cfg: Config) -> tuple[list, int]:
-    """Per-pair scoring of every volunteer for every need, then top-k: the naive baseline."""
-    chosen, scored = [], 0
+def greedy_volunteers(inputs: Inputs, need_rows, cfg: Config) -> tuple[list, int, int]:
+    """Per-pair checks and scoring of every volunteer for every need, then top-k: the naive
+    baseline. Returns the choices, the pairs examined and the eligible pairs scored."""
+    chosen, examined, scored = [], 0, 0
     for n in need_rows:
         scores = []
         for v in range(len(inputs.volunteers)):
+            examined += 1
             if volunteer_ok(inputs, n, v, cfg):
                 scores.append((volunteer_score(inputs, n, v), v))
-            scored += 1
+        scored += len(scores)
         scores.sort(key=lambda s: (-s[0], s[1]))
         chosen += [(n, v, s) for s, v in scores[:cfg.k["volunteer"]]]
-    return chosen, scored
+    return chosen, examined, scored

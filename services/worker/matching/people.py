@@ -10,7 +10,8 @@ RADIUS_STEPS = 2048  # radius in 0.1 km units fits below this
 WEIGHTS = {"skills": 0.35, "themes": 0.2, "distance": 0.2, "availability": 0.15, "fresh": 0.1}
 
 
-def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def expand_segments(starts: np.ndarray,
+                    counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For segments [start, start+count): the owning segment and the position of each item."""
     owner = np.repeat(np.arange(len(counts)), counts)
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -32,14 +33,14 @@ class VolunteerIndex:
     def within_reach(self, need_pc4: np.ndarray, cfg: Config):
         """(need position, volunteer row, distance) for volunteers whose radius reaches."""
         ptr, nb, nd = grid.neighbours(cfg.max_radius_km)
-        owner, pos = _expand(ptr[need_pc4], ptr[need_pc4 + 1] - ptr[need_pc4])
+        owner, pos = expand_segments(ptr[need_pc4], ptr[need_pc4 + 1] - ptr[need_pc4])
         q, d = nb[pos].astype(np.int64), nd[pos]
         need_r10 = np.ceil(d * 10).astype(np.int64)
         start = self.ptr[q]
         stop = np.searchsorted(self.key, q * RADIUS_STEPS + (RADIUS_STEPS - 1 - need_r10),
                                side="right")
         counts = np.maximum(stop - start, 0)
-        pair, vpos = _expand(start, counts)
+        pair, vpos = expand_segments(start, counts)
         return owner[pair], self.rows[vpos], d[pair]
 
 
@@ -84,7 +85,7 @@ def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config):
     munis = clients.municipality[order]
     start = np.searchsorted(munis, needs.municipality[rows], side="left")
     stop = np.searchsorted(munis, needs.municipality[rows], side="right")
-    owner, pos = _expand(start, stop - start)
+    owner, pos = expand_segments(start, stop - start)
     need, client = rows[owner], order[pos]
     r = _restriction_masks()
     bits = code_bits("client_restrictions")

@@ -1,0 +1,91 @@
+"""Precision@5 and nDCG@5 of the engine's volunteer ranking on the labelled dev set."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from db.vocabulary import get_vocabulary
+from services.search import dutch
+from services.worker.matching import engine, grid
+from services.worker.matching.encode import code_bits, mask
+from services.worker.matching.model import (
+    Calls,
+    Clients,
+    Config,
+    Instruments,
+    Needs,
+    Volunteers,
+)
+
+DEVSET = Path(__file__).resolve().parents[1] / "tests" / "data" / "devset.json"
+
+
+def _empty_calls() -> Calls:
+    z = np.zeros(0)
+    return Calls(z.astype(np.int64), z.astype(np.int64), z.astype(np.uint32),
+                 z.astype(np.uint32), z.astype(bool), z.astype(np.uint32), [],
+                 z.astype(np.uint32), z.astype(np.uint32), z.astype(np.uint32), z, z, z,
+                 z.astype(bool), z.astype(np.float32), [])
+
+
+def inputs_from(data: dict) -> engine.Inputs:
+    """Engine inputs for the dev set (volunteers only)."""
+    needs, vols = data["needs"], data["volunteers"]
+    vocab = get_vocabulary()
+    n = len(needs)
+    text = [dutch.normalise(" ".join([x["title"], x["description"]]
+                                     + [vocab.label("skills", s) for s in x["skills"]]))
+            for x in needs]
+    need_arrays = Needs(
+        ids=np.arange(1, n + 1), kind=np.array([code_bits("support_needs")[x["kind"]]
+                                                for x in needs], dtype=np.int32),
+        themes=np.array([mask("themes", x["themes"]) for x in needs], dtype=np.uint32),
+        life_groups=np.zeros(n, dtype=np.uint32),
+        skills=np.array([mask("skills", x["skills"]) for x in needs], dtype=np.uint32),
+        availability=np.array([mask("day_parts", x["availability"]) for x in needs],
+                              dtype=np.uint32),
+        pc4=grid.indexes([x["pc4"] for x in needs]),
+        municipality=np.full(n, -1, dtype=np.int32), province=np.full(n, -1, dtype=np.int32),
+        phase=np.full(n, -1, dtype=np.int32), legal_form=np.full(n, -1, dtype=np.int32),
+        amount=np.full(n, np.nan), hours=np.array([x["hours"] for x in needs], dtype=np.float32),
+        has_place=np.zeros(n, dtype=bool), text=text)
+    volunteers = Volunteers(
+        ids=np.arange(1, len(vols) + 1), pc4=grid.indexes([x["pc4"] for x in vols]),
+        radius_km=np.array([x["radius_km"] for x in vols], dtype=np.float32),
+        availability=np.array([mask("day_parts", x["availability"]) for x in vols],
+                              dtype=np.uint32),
+        skills=np.array([mask("skills", x["skills"]) for x in vols], dtype=np.uint32),
+        themes=np.array([mask("themes", x["themes"]) for x in vols], dtype=np.uint32),
+        hours=np.array([x["hours"] for x in vols], dtype=np.float32),
+        idle_days=np.array([x["idle_days"] for x in vols], dtype=np.float32),
+        text=[dutch.normalise(x["about"]) for x in vols])
+    z = np.zeros(0)
+    instruments = Instruments(z.astype(np.int64), z.astype(np.int32), z.astype(np.uint32),
+                              z.astype(np.uint32), z.astype(np.uint32), z, [])
+    clients = Clients(z.astype(np.int64), z.astype(np.int32), z.astype(np.int32),
+                      z.astype(np.uint32), z.astype(np.uint32), z.astype(np.uint32),
+                      z.astype(np.float32))
+    return engine.Inputs(need_arrays, volunteers, _empty_calls(), instruments, clients, 0)
+
+
+def evaluate(path: Path = DEVSET, k: int = 5) -> dict:
+    """Mean precision@k and nDCG@k of the engine's top-k against the broker's labels."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    inputs = inputs_from(data)
+    result = engine.run(inputs, Config(method="greedy"))["volunteer"]
+    vol_ids = [v["id"] for v in data["volunteers"]]
+    precision, ndcg = [], []
+    for row, need in enumerate(data["needs"]):
+        picked = result.need == row
+        order = np.argsort(-result.score[picked], kind="stable")
+        ranked = [vol_ids[i] for i in result.resource[picked][order]][:k]
+        grades = need["relevant"]
+        precision.append(sum(1 for v in ranked if v in grades) / k)
+        dcg = sum((2 ** grades.get(v, 0) - 1) / math.log2(i + 2) for i, v in enumerate(ranked))
+        ideal = sorted(grades.values(), reverse=True)[:k]
+        idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+        ndcg.append(dcg / idcg if idcg else 0.0)
+    return {"precision5": round(float(np.mean(precision)), 3),
+            "ndcg5": round(float(np.mean(ndcg)), 3), "needs": len(data["needs"])}
