@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-from sqlalchemy import DateTime, and_, false, func, or_, type_coerce
+from sqlalchemy import ARRAY, DateTime, Integer, and_, any_, cast, false, func, or_, type_coerce
 from sqlmodel import Session, select
 
 from db.models import (
@@ -61,6 +61,16 @@ def _bit(lens: str, code: str | None) -> int:
 def _rows(session: Session, stmt) -> list:
     """Plain tuples through Core: no ORM bookkeeping for hundreds of thousands of rows."""
     return session.connection().execute(stmt).all()
+
+
+def _ids_in(session: Session, column, ids: list[int]):
+    """Conditions selecting column in ids: one array parameter on PostgreSQL (no giant IN
+    list to build and parse), chunked IN lists elsewhere."""
+    if not ids:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return [column == any_(cast(ids, ARRAY(Integer)))]
+    return [column.in_(chunk) for chunk in _chunks(ids)]
 
 
 def _chunks(ids: list[int]):
@@ -317,19 +327,14 @@ def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) 
         # resources this run can propose.
         in_scope = set(ids)
         statuses = OPEN_STATUSES + ("proposed",)
-        stmt = select(Match.resource_id, Match.need_id).join(
-            Volunteer, Volunteer.id == Match.resource_id).where(
-            Match.resource_kind == "volunteer", Match.status.in_(statuses))
-        if len(inputs.volunteers):
-            for res_id, need_id in _rows(session, _in_boxes(stmt, boxes)):
-                if need_id not in in_scope:
-                    counts["volunteer"][res_id] += 1
-        for chunk in _chunks(inputs.clients.ids.tolist()):
-            for res_id, need_id in _rows(session, select(Match.resource_id, Match.need_id).where(
-                    Match.resource_kind == "placement", Match.resource_id.in_(chunk),
-                    Match.status.in_(statuses))):
-                if need_id not in in_scope:
-                    counts["placement"][res_id] += 1
+        for kind, res_ids in (("volunteer", inputs.volunteers.ids),
+                              ("placement", inputs.clients.ids)):
+            for condition in _ids_in(session, Match.resource_id, res_ids.tolist()):
+                for res_id, need_id in _rows(session, select(Match.resource_id, Match.need_id)
+                                             .where(Match.resource_kind == kind, condition,
+                                                    Match.status.in_(statuses))):
+                    if need_id not in in_scope:
+                        counts[kind][res_id] += 1
     else:
         for kind, res_id, count in _rows(session, select(
                 Match.resource_kind, Match.resource_id, func.count()).where(
