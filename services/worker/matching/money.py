@@ -4,7 +4,7 @@ import numpy as np
 
 from services.worker.matching.encode import overlap
 from services.worker.matching.model import Calls, Config, Instruments, Needs
-from services.worker.matching.people import expand_segments
+from services.worker.matching.people import same_group
 
 FUND_WEIGHTS = {"themes": 0.4, "life_groups": 0.15, "amount": 0.2, "phase": 0.15, "soon": 0.1}
 
@@ -68,12 +68,8 @@ def instrument_pairs(needs: Needs, rows: np.ndarray, instruments: Instruments):
     rows = rows[needs.municipality[rows] >= 0]
     if len(rows) == 0 or len(instruments) == 0:
         return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.float32), {})
-    order = np.argsort(instruments.municipality, kind="stable")
-    munis = instruments.municipality[order]
-    start = np.searchsorted(munis, needs.municipality[rows], side="left")
-    stop = np.searchsorted(munis, needs.municipality[rows], side="right")
-    owner, pos = expand_segments(start, stop - start)
-    need, inst = rows[owner], order[pos]
+    owner, inst = same_group(needs.municipality[rows], instruments.municipality)
+    need = rows[owner]
 
     def accepts(restriction: np.ndarray, position: np.ndarray) -> np.ndarray:
         return (restriction == 0) | ((position >= 0)

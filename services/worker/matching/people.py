@@ -18,6 +18,16 @@ def expand_segments(starts: np.ndarray,
     return owner, np.repeat(starts, counts) + offsets
 
 
+def same_group(row_groups: np.ndarray, resource_groups: np.ndarray):
+    """Every (row position, resource index) pair that shares a group, such as a municipality."""
+    order = np.argsort(resource_groups, kind="stable")
+    groups = resource_groups[order]
+    start = np.searchsorted(groups, row_groups, side="left")
+    stop = np.searchsorted(groups, row_groups, side="right")
+    owner, pos = expand_segments(start, stop - start)
+    return owner, order[pos]
+
+
 class VolunteerIndex:
     """Volunteers sorted by PC4 and, within one, by radius (largest first)."""
 
@@ -81,12 +91,8 @@ def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config):
     rows = rows[needs.has_place[rows] & (needs.municipality[rows] >= 0)]
     if len(rows) == 0 or len(clients) == 0:
         return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.float32), {})
-    order = np.argsort(clients.municipality, kind="stable")
-    munis = clients.municipality[order]
-    start = np.searchsorted(munis, needs.municipality[rows], side="left")
-    stop = np.searchsorted(munis, needs.municipality[rows], side="right")
-    owner, pos = expand_segments(start, stop - start)
-    need, client = rows[owner], order[pos]
+    owner, client = same_group(needs.municipality[rows], clients.municipality)
+    need = rows[owner]
     r = _restriction_masks()
     bits = code_bits("client_restrictions")
     restr = clients.restrictions[client]
