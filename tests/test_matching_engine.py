@@ -44,7 +44,7 @@ def random_inputs(seed: int) -> engine.Inputs:
     v = int(rng.integers(0, 40))
     volunteers = Volunteers(
         ids=np.arange(1, v + 1), pc4=rng.choice(AMSTERDAM_AREA, v).astype(np.int32),
-        radius_km=rng.choice([1.0, 3.0, 5.0, 10.0, 30.0], v).astype(np.float32),
+        radius_km=rng.choice([1.0, 2.7, 3.0, 5.0, 10.0, 30.0], v).astype(np.float32),
         availability=_masks(rng, v, 21, 0.2), skills=_masks(rng, v, 14),
         themes=_masks(rng, v, 14), hours=rng.choice([0.0, 2.0, 4.0], v).astype(np.float32),
         idle_days=rng.integers(0, 400, v).astype(np.float32), text=["klus"] * v)
@@ -79,7 +79,9 @@ def random_inputs(seed: int) -> engine.Inputs:
     return engine.Inputs(needs, volunteers, calls, instruments, clients, N_MUNI)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI runs the same 150 worlds every time, so a red run is never a coin toss.
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), method=st.sampled_from(["flow", "greedy"]))
 def test_no_ineligible_pair_is_ever_proposed(seed, method):
     inputs = random_inputs(seed)
@@ -102,7 +104,7 @@ def test_no_ineligible_pair_is_ever_proposed(seed, method):
         assert ((proposals.score >= 0) & (proposals.score <= 1.0001)).all()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_every_eligible_volunteer_pair_is_seen(seed):
     """Flow and greedy agree on which needs can be served at all (no candidate is lost)."""

@@ -33,7 +33,8 @@ class VolunteerIndex:
 
     def __init__(self, volunteers: Volunteers) -> None:
         located = np.flatnonzero((volunteers.pc4 >= 0) & (volunteers.hours > 0))
-        r10 = np.clip(np.floor(volunteers.radius_km[located] * 10), 0, RADIUS_STEPS - 1)
+        # The small epsilon keeps 2.7 km from becoming 26 tenths through float rounding.
+        r10 = np.clip(np.floor(volunteers.radius_km[located] * 10 + 1e-3), 0, RADIUS_STEPS - 1)
         order = np.lexsort((-r10, volunteers.pc4[located]))
         self.rows = located[order]
         pc4 = volunteers.pc4[self.rows].astype(np.int64)
