@@ -9,7 +9,16 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Mount, Route
 
-from db.models import Fund, Initiative, MatchingRun, ParticipationClient, User, Volunteer
+from db.models import (
+    Fund,
+    Initiative,
+    Match,
+    MatchingRun,
+    Need,
+    ParticipationClient,
+    User,
+    Volunteer,
+)
 from db.session import unit_of_work
 from services.api.app import create_app
 from services.auth import service as auth
@@ -89,6 +98,8 @@ def ids(session):
         "fund_id": session.exec(select(Fund.id).where(Fund.name == "Stichting Zonnige Jeugd")
                                 ).one(),
         "run_id": session.exec(select(MatchingRun.id)).first(),
+        "match_id": session.exec(select(Match.id).join(Need).where(
+            Need.initiative_id == buuv.id)).first(),
     }
 
 

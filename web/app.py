@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.config import get_settings
-from services.errors import Forbidden, NotFound, Unauthorized
-from web import pages, security
+from services.errors import Forbidden, KoppelError, NotFound, Unauthorized
+from web import broker, pages, security
 from web.security import SecurityHeadersMiddleware
 
 HERE = Path(__file__).parent
@@ -29,6 +29,7 @@ def create_web_app() -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(broker.router)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> HTMLResponse:
@@ -43,6 +44,10 @@ def create_web_app() -> FastAPI:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
         return pages.error_page(request, "Geen toegang", exc.detail, 403)
+
+    @app.exception_handler(KoppelError)
+    async def _refused(request: Request, exc: KoppelError) -> HTMLResponse:
+        return pages.error_page(request, "Dat lukte niet", exc.detail, exc.status_code)
 
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, _exc: ValidationError) -> HTMLResponse:

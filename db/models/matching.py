@@ -37,6 +37,8 @@ class Match(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by: int | None = None
+    decision_reason: str | None = Field(default=None, max_length=40)
+    decision_note: str | None = Field(default=None, max_length=1000)
 
 
 class MatchingRun(SQLModel, table=True):

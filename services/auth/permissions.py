@@ -77,6 +77,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # Placement suggestions go to the client's consultant, never to the client.
     "client.matches": {R.CONSULTANT: S.OWN},
     "matching.run": {R.ADMIN: S.ANY},
+    "broker.queue": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "match.decide": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

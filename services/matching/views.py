@@ -21,7 +21,8 @@ class Suggestion:
     status: str
 
 
-def _name(session: Session, match: Match) -> str:
+def resource_name(session: Session, match: Match) -> str:
+    """How a page names the resource side of a match."""
     if match.resource_kind == "fund":
         fund = session.get(Fund, match.resource_id)
         return fund.name if fund else "Fonds"
@@ -43,6 +44,6 @@ def suggestions_by_need(session: Session, need_ids: list[int]) -> dict[int, list
                         .order_by(Match.need_id, Match.score.desc(), Match.id)).all()
     for match in rows:
         out[match.need_id].append(Suggestion(KIND_LABELS[match.resource_kind],
-                                             _name(session, match), match.score,
+                                             resource_name(session, match), match.score,
                                              match.explanation, match.status))
     return out

@@ -1,0 +1,104 @@
+"""The broker's workspace: the review queue and the match detail page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from db.vocabulary import get_vocabulary
+from services.api.deps import SessionDep
+from services.auth.deps import WebAllowed
+from services.errors import NotFound, ValidationFailed
+from services.matching import review, views
+from services.people import service as people
+from web.pages import templates
+
+router = APIRouter(prefix="/broker")
+KIND_CHOICES = [("fund", "Fonds"), ("volunteer", "Vrijwilliger"), ("placement", "Plaatsing"),
+                ("instrument", "Instrument")]
+AGE_CHOICES = [("1", "Vandaag"), ("7", "Afgelopen week"), ("30", "Afgelopen maand")]
+
+
+def _filters(request: Request) -> tuple[review.QueueFilters, dict[str, str]]:
+    raw = {k: v for k in ("kind", "need_kind", "pc4", "age")
+           if (v := request.query_params.get(k, "").strip())}
+    kinds = {code for code, _label in KIND_CHOICES}
+    need_kinds = set(get_vocabulary().codes("support_needs"))
+    return review.QueueFilters(
+        kind=raw.get("kind") if raw.get("kind") in kinds else None,
+        need_kind=raw.get("need_kind") if raw.get("need_kind") in need_kinds else None,
+        pc4=raw.get("pc4") if raw.get("pc4", "").isdigit() else None,
+        max_age_days=int(raw["age"]) if raw.get("age", "").isdigit() else None,
+    ), raw
+
+
+@router.get("/queue", response_class=HTMLResponse, name="broker_queue")
+def broker_queue(request: Request, session: SessionDep, actor: WebAllowed("broker.queue")):
+    """Proposed matches of the broker's municipality, with filters and bulk approval."""
+    filters, raw = _filters(request)
+    rows = review.queue(session, actor, filters)
+    vocab = get_vocabulary()
+    return templates.TemplateResponse(request, "broker_queue.html", {
+        "rows": rows, "filters": raw, "kinds": KIND_CHOICES, "ages": AGE_CHOICES,
+        "need_kinds": [(i["code"], i["nl"]) for i in vocab.items("support_needs")],
+        "reasons": [(i["code"], i["nl"]) for i in vocab.items("rejection_reasons")],
+        "done": request.query_params.get("done"), "error": request.query_params.get("error"),
+    })
+
+
+@router.get("/matches/{match_id}", response_class=HTMLResponse, name="broker_match")
+def broker_match(request: Request, session: SessionDep, actor: WebAllowed("broker.queue"),
+                 match_id: int):
+    """Both sides of a proposal and the reasons behind it."""
+    match, need, initiative = review.get_in_scope(session, actor, match_id)
+    resource = {"kind": views.KIND_LABELS[match.resource_kind],
+                "name": views.resource_name(session, match)}
+    if match.resource_kind == "volunteer":
+        try:
+            volunteer = people.get_volunteer(session, actor, match.resource_id,
+                                             "beoordeling voorstel")
+        except NotFound:  # lives in another municipality: that broker introduces them
+            resource["name"] = "Vrijwilliger uit een buurgemeente"
+        else:
+            resource |= {"name": volunteer.name or "(gewist)",
+                         "details": people.volunteer_read(volunteer)}
+    vocab = get_vocabulary()
+    return templates.TemplateResponse(request, "broker_match.html", {
+        "match": match, "need": need, "initiative": initiative, "resource": resource,
+        "need_kind_label": vocab.label("support_needs", need.kind),
+        "reasons": [(i["code"], i["nl"]) for i in vocab.items("rejection_reasons")],
+    })
+
+
+def _back(request: Request, **params: str) -> RedirectResponse:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return RedirectResponse(f"{request.url_for('broker_queue').path}?{query}", status_code=303)
+
+
+@router.post("/matches/{match_id}/approve", name="broker_approve")
+def broker_approve(request: Request, session: SessionDep, actor: WebAllowed("match.decide"),
+                   match_id: int):
+    """Approve one proposal."""
+    review.decide(session, actor, match_id, approve=True)
+    return _back(request, done="approved")
+
+
+@router.post("/matches/{match_id}/reject", name="broker_reject")
+def broker_reject(request: Request, session: SessionDep, actor: WebAllowed("match.decide"),
+                  match_id: int, reason: Annotated[str, Form(max_length=40)] = "",
+                  note: Annotated[str, Form(max_length=1000)] = ""):
+    """Reject one proposal with a reason code and an optional note."""
+    try:
+        review.decide(session, actor, match_id, approve=False, reason=reason, note=note)
+    except ValidationFailed:
+        return _back(request, error="reason")
+    return _back(request, done="rejected")
+
+
+@router.post("/queue/approve", name="broker_bulk_approve")
+def broker_bulk_approve(request: Request, session: SessionDep,
+                        actor: WebAllowed("match.decide"),
+                        match_id: Annotated[list[int] | None, Form()] = None):
+    """Approve every checked proposal."""
+    count = review.approve_many(session, actor, match_id or [])
+    return _back(request, done=f"approved-{count}")
