@@ -28,6 +28,16 @@ class Settings(BaseSettings):
     # Retention per category, in months (privacy by design: nothing is kept forever).
     retention_volunteer_inactive_months: int = 24
     retention_closed_client_months: int = 24
+    # Mail: without an SMTP host (the demo) messages stay in a local outbox shown at /dev/mail.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Koppel <noreply@koppel.invalid>"
+    # Absolute address of this site, for links in e-mails.
+    base_url: str = "http://127.0.0.1:8000"
+    invite_valid_days: int = 14
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

@@ -29,6 +29,7 @@ from services.auth.permissions import (
     Role,
     scope_for,
 )
+from services.notifications import service as notifications
 from tests.conftest import token_for
 
 ACCOUNTS = {"admin": "admin", "staff": "staff", "broker": "broker", "consultant": "consultant",
@@ -88,7 +89,7 @@ def test_every_route_declares_exactly_one_known_action(app):
 @pytest.fixture
 def ids(session):
     buuv = session.exec(select(Initiative).where(Initiative.name == "BUUV")).one()
-    return {
+    found = {
         "initiative_id": buuv.id,
         "need_id": buuv.needs[0].id,
         "offer_id": buuv.offers[0].id,
@@ -101,6 +102,8 @@ def ids(session):
         "match_id": session.exec(select(Match.id).join(Need).where(
             Need.initiative_id == buuv.id)).first(),
     }
+    found["token"] = notifications.invitation_token(found["match_id"])
+    return found
 
 
 @pytest.fixture

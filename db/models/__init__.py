@@ -20,6 +20,7 @@ from db.models.accounts import (  # noqa: E402
 )
 from db.models.audit import AuditEvent  # noqa: E402
 from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # noqa: E402
+from db.models.mail import MailMessage  # noqa: E402
 from db.models.matching import DECIDED, Match, MatchingRun  # noqa: E402
 from db.models.municipalities import Municipality  # noqa: E402
 from db.models.outbox import OutboxMessage  # noqa: E402
@@ -33,6 +34,7 @@ __all__ = [
     "Fund",
     "FundCall",
     "Instrument",
+    "MailMessage",
     "Match",
     "MatchingRun",
     "ApiToken",

@@ -78,6 +78,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "client.matches": {R.CONSULTANT: S.OWN},
     "matching.run": {R.ADMIN: S.ANY},
     "broker.queue": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    # The signed link in the invitation is the credential; no login needed.
+    "invitation.respond": _PUBLIC,
     "match.decide": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
 }
 

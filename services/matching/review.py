@@ -12,6 +12,7 @@ from services.auth.actor import Actor
 from services.auth.permissions import Scope
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.matching import views
+from services.notifications import service as notifications
 
 KINDS = ("volunteer", "fund", "placement", "instrument")
 
@@ -101,6 +102,8 @@ def decide(session: Session, actor: Actor, match_id: int, *, approve: bool,
     match.decided_at = match.updated_at = utcnow()
     match.decided_by = actor.user_id
     session.flush()
+    if approve:
+        notifications.invite_for_approval(session, match)
     return match
 
 

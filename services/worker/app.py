@@ -15,6 +15,7 @@ TASK_MODULES = [
     "services.outbox.tasks",
     "services.people.tasks",
     "services.matching.tasks",
+    "services.notifications.tasks",
 ]
 
 

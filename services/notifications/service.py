@@ -1,0 +1,168 @@
+"""Invitations and notices by e-mail: composed in Dutch, queued with the change, sent once."""
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session, select
+
+from db.models import (
+    Fund,
+    Initiative,
+    Instrument,
+    MailMessage,
+    Match,
+    Need,
+    ParticipationClient,
+    User,
+    Volunteer,
+)
+from db.types import utcnow
+from db.vocabulary import get_vocabulary
+from services.config import get_settings
+from services.errors import NotFound
+from services.outbox import service as outbox
+
+log = logging.getLogger(__name__)
+SEND_TASK = "notifications.send_mail"
+_env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                   autoescape=select_autoescape(["html"]))
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().secret_key.get_secret_value(),
+                                  salt="koppel-invitation")
+
+
+def invitation_token(match_id: int) -> str:
+    """A signed token for the accept and decline links of one match."""
+    return _signer().dumps({"m": match_id})
+
+
+def match_for_token(token: str) -> int:
+    """The match id inside a valid, unexpired token; NotFound otherwise."""
+    max_age = get_settings().invite_valid_days * 86400
+    try:
+        return int(_signer().loads(token, max_age=max_age)["m"])
+    except SignatureExpired:
+        raise NotFound("Deze uitnodiging is verlopen. Neem contact op met de makelaar.") \
+            from None
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise NotFound("Deze link klopt niet.") from None
+
+
+def _recipient(session: Session, match: Match) -> tuple[str | None, str]:
+    """Address and greeting name of the resource side."""
+    if match.resource_kind == "volunteer":
+        volunteer = session.get(Volunteer, match.resource_id)
+        return (volunteer.email, volunteer.name or "") if volunteer else (None, "")
+    if match.resource_kind == "placement":
+        client = session.get(ParticipationClient, match.resource_id)
+        consultant = session.get(User, client.consultant_user_id) if client else None
+        return (consultant.email, consultant.display_name) if consultant else (None, "")
+    if match.resource_kind == "fund":
+        fund = session.get(Fund, match.resource_id)
+        return (fund.contact_email, fund.name) if fund else (None, "")
+    instrument = session.get(Instrument, match.resource_id)
+    return (instrument.desk_email, instrument.desk_name) if instrument else (None, "")
+
+
+def _queue(session: Session, *, match_id: int, kind: str, to: str, template: str,
+           context: dict) -> MailMessage | None:
+    existing = session.exec(select(MailMessage).where(
+        MailMessage.match_id == match_id, MailMessage.kind == kind,
+        MailMessage.to_address == to)).first()
+    if existing is not None:
+        return None
+    text = _env.get_template(f"{template}.txt").render(**context)
+    html = _env.get_template(f"{template}.html").render(**context)
+    subject = text.splitlines()[0].removeprefix("Onderwerp: ").strip()
+    body = "\n".join(text.splitlines()[2:])
+    mail = MailMessage(match_id=match_id, kind=kind, to_address=to, subject=subject,
+                       body_text=body, body_html=html)
+    session.add(mail)
+    session.flush()
+    outbox.enqueue(session, SEND_TASK, mail_id=mail.id)
+    return mail
+
+
+def invite_for_approval(session: Session, match: Match) -> list[MailMessage]:
+    """Queue the personal invitation to the resource side and a notice to the initiator."""
+    need = session.get(Need, match.need_id)
+    initiative = session.get(Initiative, need.initiative_id)
+    base = get_settings().base_url.rstrip("/")
+    token = invitation_token(match.id)
+    context = {"need": need, "initiative": initiative, "match": match,
+               "need_kind": get_vocabulary().label("support_needs", need.kind),
+               "accept_url": f"{base}/i/{token}/accept",
+               "decline_url": f"{base}/i/{token}/decline",
+               "days": get_settings().invite_valid_days}
+    queued = []
+    to, name = _recipient(session, match)
+    if to:
+        template = {"volunteer": "invite_volunteer", "placement": "invite_consultant"}.get(
+            match.resource_kind, "invite_organisation")
+        mail = _queue(session, match_id=match.id, kind="invitation", to=to, template=template,
+                      context=context | {"name": name})
+        queued += [mail] if mail else []
+    else:
+        log.warning("match %s approved but its %s has no e-mail address", match.id,
+                    match.resource_kind)
+    if initiative.contact_email:
+        mail = _queue(session, match_id=match.id, kind="initiator_notice",
+                      to=initiative.contact_email, template="notice_initiator",
+                      context=context | {"name": initiative.contact_name or ""})
+        queued += [mail] if mail else []
+    return queued
+
+
+def send(session: Session, mail_id: int) -> bool:
+    """Send one message (idempotent); without SMTP it stays in the local outbox."""
+    mail = session.get(MailMessage, mail_id)
+    if mail is None:
+        log.info("mail %s vanished; nothing to send", mail_id)
+        return False
+    if mail.sent_at is not None:
+        return False
+    settings = get_settings()
+    mail.attempts += 1
+    if settings.smtp_host:
+        message = EmailMessage()
+        message["From"] = settings.mail_from
+        message["To"] = mail.to_address
+        message["Subject"] = mail.subject
+        message.set_content(mail.body_text)
+        message.add_alternative(mail.body_html, subtype="html")
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_user and settings.smtp_password:
+                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            smtp.send_message(message)
+        mail.transport = "smtp"
+    else:
+        mail.transport = "local"
+    mail.sent_at = utcnow()
+    session.flush()
+    return True
+
+
+def respond(session: Session, token: str, *, accept: bool) -> Match:
+    """The invited side answers: an accepted match becomes active, a declined one closes."""
+    match = session.get(Match, match_for_token(token))
+    if match is None:
+        raise NotFound("Deze uitnodiging bestaat niet meer.")
+    if match.status == "approved":
+        match.status = "active" if accept else "declined"
+        match.updated_at = utcnow()
+        session.flush()
+    return match
+
+
+def recent(session: Session, limit: int = 50) -> list[MailMessage]:
+    """The newest messages, for the development outbox page."""
+    return list(session.exec(select(MailMessage).order_by(MailMessage.id.desc())
+                             .limit(limit)))

@@ -1,0 +1,150 @@
+"""Approval sends a personal invitation by real SMTP; its signed link works without login."""
+
+import email
+import email.policy
+import re
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from bs4 import BeautifulSoup
+from sqlmodel import select
+
+from db.models import Initiative, MailMessage, Match, Need, Volunteer
+from services.config import get_settings
+from services.notifications import tasks as mail_tasks
+from tests.factories import initiative_payload, need_payload
+from tests.test_web_auth import csrf_token, web_login
+
+
+class Inbox:
+    """An in-process SMTP server's received messages."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("KOPPEL_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KOPPEL_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    yield inbox
+    controller.stop()
+    monkeypatch.delenv("KOPPEL_SMTP_HOST")
+    monkeypatch.delenv("KOPPEL_SMTP_PORT")
+    get_settings.cache_clear()
+
+
+def text_of(envelope) -> str:
+    """The plain-text part of a received message, decoded."""
+    message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def volunteer_match(session) -> Match:
+    return session.exec(select(Match).join(Need).join(Initiative).where(
+        Initiative.name == "BUUV", Match.resource_kind == "volunteer",
+        Match.status == "proposed").order_by(Match.score.desc(), Match.id)).first()
+
+
+def approve(client, match_id: int):
+    token = csrf_token(client, "/broker/queue")
+    return client.post(f"/broker/matches/{match_id}/approve", data={"csrftoken": token},
+                       follow_redirects=False)
+
+
+def test_approval_mails_an_invitation_whose_link_accepts_without_login(client, session, smtp):
+    match = volunteer_match(session)
+    volunteer = session.get(Volunteer, match.resource_id)
+    web_login(client, email="broker@demo.koppel.nl")
+    assert approve(client, match.id).status_code == 303
+    assert [m.rcpt_tos for m in smtp.messages] == [[volunteer.email]]
+    message = email.message_from_bytes(smtp.messages[0].content, policy=email.policy.default)
+    assert message["Subject"].startswith("Wilt u meedoen?")
+    assert message.get_body(preferencelist=("html",)) is not None
+    link = re.search(r"http://127\.0\.0\.1:8000(/i/[^/\s]+/accept)",
+                     text_of(smtp.messages[0])).group(1)
+
+    client.cookies.clear()  # the volunteer is not logged in
+    page = BeautifulSoup(client.get(link).text, "html.parser")
+    assert page.h1.get_text(strip=True) == "Wilt u meedoen?"
+    token = page.find("input", attrs={"name": "csrftoken"})["value"]
+    answered = client.post(link, data={"csrftoken": token})
+    assert "Fijn dat u meedoet" in answered.text
+    session.expire_all()
+    assert session.get(Match, match.id).status == "active"
+    assert "Fijn dat u meedoet" in client.post(link, data={"csrftoken": token}).text
+    changed_mind = client.post(link.replace("/accept", "/decline"), data={"csrftoken": token})
+    assert "al geantwoord" in changed_mind.text
+    session.expire_all()
+    assert session.get(Match, match.id).status == "active"
+
+
+def test_an_approval_is_never_mailed_twice(client, session, smtp):
+    match = volunteer_match(session)
+    web_login(client, email="broker@demo.koppel.nl")
+    approve(client, match.id)
+    mail = session.exec(select(MailMessage).where(MailMessage.match_id == match.id)).one()
+    assert mail_tasks.send_mail.apply(kwargs={"mail_id": mail.id}).get() is False
+    assert approve(client, match.id).status_code == 409
+    assert len(smtp.messages) == 1
+
+
+def test_decline_link_closes_the_match(client, session, smtp):
+    match = volunteer_match(session)
+    web_login(client, email="broker@demo.koppel.nl")
+    approve(client, match.id)
+    link = re.search(r"http://127\.0\.0\.1:8000(/i/[^/\s]+/decline)",
+                     text_of(smtp.messages[0])).group(1)
+    client.cookies.clear()
+    page = BeautifulSoup(client.get(link).text, "html.parser")
+    token = page.find("input", attrs={"name": "csrftoken"})["value"]
+    assert "Wij vragen iemand anders" in client.post(link, data={"csrftoken": token}).text
+    session.expire_all()
+    assert session.get(Match, match.id).status == "declined"
+
+
+def test_the_initiator_is_told(client, session, smtp, admin):
+    created = admin.post("/api/v1/initiatives", json=initiative_payload(
+        name="Repair Café Zuid", contact_name="Els", contact_email="els@example.org",
+        needs=[need_payload(skills=["handyman"])])).json()
+    match = session.exec(select(Match).where(
+        Match.need_id == created["needs"][0]["id"], Match.resource_kind == "volunteer")
+        .order_by(Match.id)).first()
+    web_login(client, email="broker@demo.koppel.nl")
+    approve(client, match.id)
+    recipients = sorted(r for m in smtp.messages for r in m.rcpt_tos)
+    assert "els@example.org" in recipients and len(recipients) == 2
+    notice = [m for m in smtp.messages if m.rcpt_tos == ["els@example.org"]][0]
+    parsed = email.message_from_bytes(notice.content, policy=email.policy.default)
+    assert "Repair Café Zuid" in parsed["Subject"]
+    assert "Gastvrouwen gezocht" in text_of(notice)
+
+
+def test_tampered_link_is_refused(client):
+    assert client.get("/i/not-a-real-token/accept").status_code == 404
+
+
+def test_without_smtp_mail_lands_in_the_local_outbox(client, session):
+    match = volunteer_match(session)
+    web_login(client, email="broker@demo.koppel.nl")
+    approve(client, match.id)
+    mail = session.exec(select(MailMessage).where(MailMessage.match_id == match.id)).one()
+    assert mail.transport == "local" and mail.sent_at is not None
+    page = BeautifulSoup(client.get("/dev/mail").text, "html.parser")
+    assert "Wilt u meedoen?" in page.get_text()
