@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.config import get_settings
 from services.errors import Forbidden, KoppelError, NotFound, Unauthorized
-from web import broker, invitations, pages, security
+from web import broker, brokerage, invitations, pages, security
 from web.security import SecurityHeadersMiddleware
 
 HERE = Path(__file__).parent
@@ -30,6 +30,7 @@ def create_web_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(broker.router)
+    app.include_router(brokerage.router)
     app.include_router(invitations.router)
 
     @app.exception_handler(NotFound)

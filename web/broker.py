@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from db.vocabulary import get_vocabulary
 from services.api.deps import SessionDep
 from services.auth.deps import WebAllowed
+from services.brokerage import service as brokerage
 from services.errors import NotFound, ValidationFailed
 from services.matching import review, views
 from services.people import service as people
@@ -67,6 +68,8 @@ def broker_match(request: Request, session: SessionDep, actor: WebAllowed("broke
         "match": match, "need": need, "initiative": initiative, "resource": resource,
         "need_kind_label": vocab.label("support_needs", need.kind),
         "reasons": [(i["code"], i["nl"]) for i in vocab.items("rejection_reasons")],
+        "ladder": brokerage.ladder(session, need.id),
+        "step_labels": {i["code"]: i["nl"] for i in vocab.items("escalation_ladder")},
     })
 
 

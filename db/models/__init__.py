@@ -19,6 +19,7 @@ from db.models.accounts import (  # noqa: E402
     WebSession,
 )
 from db.models.audit import AuditEvent  # noqa: E402
+from db.models.brokerage import EscalationStep, Intake, Referral, ResidentContact  # noqa: E402
 from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # noqa: E402
 from db.models.mail import MailMessage  # noqa: E402
 from db.models.matching import DECIDED, Match, MatchingRun  # noqa: E402
@@ -31,6 +32,10 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "DECIDED",
+    "EscalationStep",
+    "Intake",
+    "Referral",
+    "ResidentContact",
     "Fund",
     "FundCall",
     "Instrument",

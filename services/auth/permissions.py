@@ -81,6 +81,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # The signed link in the invitation is the credential; no login needed.
     "invitation.respond": _PUBLIC,
     "match.decide": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "broker.on_behalf": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "broker.intake": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "referral.list": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

@@ -1,0 +1,69 @@
+"""Forms brokers fill in: a need for an offline resident, an intake, an escalation step."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from db.vocabulary import get_vocabulary
+from services.initiatives.schemas import (
+    HelpedBucket,
+    NeedKind,
+    ProfessionalBucket,
+    VolunteerBucket,
+    code_of,
+)
+from services.privacy import NoBsn
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+Step = code_of("escalation_ladder", "stap")
+
+
+class ResidentNeed(BaseModel):
+    """A need posted by a broker for a resident who is not online."""
+
+    model_config = _STRICT
+
+    initiative_id: int
+    kind: NeedKind
+    title: Annotated[str, Field(min_length=1, max_length=200), NoBsn]
+    description: Annotated[str, Field(max_length=2000), NoBsn] = ""
+    hours_per_week: Annotated[float, Field(ge=0, le=40)] | None = None
+    resident_name: Annotated[str, Field(min_length=1, max_length=200), NoBsn]
+    resident_phone: Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,20}$"),
+                              NoBsn] | None = None
+
+
+class IntakeCreate(BaseModel):
+    """The intake list: twelve 10-point scales, support needs and size buckets."""
+
+    model_config = _STRICT
+
+    initiative_id: int
+    scores: dict[str, Annotated[int, Field(ge=1, le=10)]]
+    support_needs: list[NeedKind] = []
+    size_volunteers: VolunteerBucket | None = None
+    size_professionals: ProfessionalBucket | None = None
+    size_people_helped: HelpedBucket | None = None
+
+    @field_validator("scores")
+    @classmethod
+    def _all_scales(cls, value: dict[str, int]) -> dict[str, int]:
+        codes = get_vocabulary().codes("intake_scales")
+        unknown = set(value) - set(codes)
+        if unknown:
+            raise ValueError(f"onbekende schaal: {', '.join(sorted(unknown))}")
+        missing = [c for c in codes if c not in value]
+        if missing:
+            raise ValueError(f"vul alle {len(codes)} schalen in ({len(missing)} ontbreken)")
+        return value
+
+
+class Escalation(BaseModel):
+    """One step up the ladder; the last step needs a partner and a reason."""
+
+    model_config = _STRICT
+
+    step: Step
+    note: Annotated[str, Field(max_length=1000), NoBsn] = ""
+    partner: Annotated[str, Field(max_length=200), NoBsn] = ""
+    reason: Annotated[str, Field(max_length=1000), NoBsn] = ""

@@ -1,0 +1,83 @@
+"""Broker work on behalf of residents: needs for offline residents, intakes, escalations."""
+
+from sqlmodel import Session, select
+
+from db.models import EscalationStep, Initiative, Intake, Need, Referral, ResidentContact
+from services.audit import service as audit
+from services.auth.actor import Actor
+from services.brokerage.schemas import Escalation, IntakeCreate, ResidentNeed
+from services.errors import NotFound, ValidationFailed
+from services.initiatives import service as initiatives
+from services.initiatives.schemas import NeedCreate
+
+
+def initiatives_of(session: Session, actor: Actor) -> list[Initiative]:
+    """Initiatives of the broker's municipality, by name."""
+    stmt = select(Initiative).order_by(Initiative.sort_name)
+    if actor.municipality_code:
+        stmt = stmt.where(Initiative.municipality_code == actor.municipality_code)
+    return list(session.exec(stmt))
+
+
+def post_need_for_resident(session: Session, actor: Actor, data: ResidentNeed) -> Need:
+    """Add a need to an initiative of the municipality with the resident's minimal contact."""
+    need = initiatives.add_need(session, data.initiative_id, NeedCreate(
+        kind=data.kind, title=data.title, description=data.description,
+        hours_per_week=data.hours_per_week), actor)
+    contact = ResidentContact(need_id=need.id, name=data.resident_name,
+                              phone=data.resident_phone, by_user_id=actor.user_id)
+    session.add(contact)
+    session.flush()
+    audit.record_access(session, actor, action="create", subject_type="resident_contact",
+                        subject_id=contact.id, purpose="hulpvraag namens bewoner",
+                        municipality_code=actor.municipality_code)
+    return need
+
+
+def record_intake(session: Session, actor: Actor, data: IntakeCreate) -> Intake:
+    """Store an intake for an initiative of the municipality."""
+    initiative = initiatives.get_editable(session, actor, data.initiative_id)
+    intake = Intake(**data.model_dump(), municipality_code=initiative.municipality_code,
+                    by_user_id=actor.user_id)
+    session.add(intake)
+    session.flush()
+    return intake
+
+
+def escalate(session: Session, actor: Actor, need_id: int, data: Escalation) -> Referral | None:
+    """Record a step on the ladder; the professional-partner step creates a Referral."""
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFound(f"Behoefte {need_id} bestaat niet.")
+    initiative = initiatives.get_editable(session, actor, need.initiative_id)
+    referral = None
+    if data.step == "professional_partner":
+        errors = {}
+        if not data.partner:
+            errors["partner"] = "noem de partner, bijvoorbeeld het sociaal wijkteam"
+        if not data.reason:
+            errors["reason"] = "leg uit waarom dit te groot is voor een buurtgenoot"
+        if errors:
+            raise ValidationFailed(errors)
+        referral = Referral(need_id=need.id, municipality_code=initiative.municipality_code,
+                            partner=data.partner, reason=data.reason, by_user_id=actor.user_id)
+        session.add(referral)
+    session.add(EscalationStep(need_id=need.id, step=data.step, note=data.note,
+                               by_user_id=actor.user_id))
+    session.flush()
+    return referral
+
+
+def referrals(session: Session, actor: Actor) -> list[tuple[Referral, Need, Initiative]]:
+    """Referrals of the actor's municipality, newest first."""
+    stmt = select(Referral, Need, Initiative).join(Need, Need.id == Referral.need_id).join(
+        Initiative, Initiative.id == Need.initiative_id).order_by(Referral.id.desc())
+    if actor.municipality_code:
+        stmt = stmt.where(Referral.municipality_code == actor.municipality_code)
+    return list(session.exec(stmt))
+
+
+def ladder(session: Session, need_id: int) -> list[EscalationStep]:
+    """The steps taken for a need, in order."""
+    return list(session.exec(select(EscalationStep).where(EscalationStep.need_id == need_id)
+                             .order_by(EscalationStep.id)))
