@@ -14,6 +14,7 @@ install:
 install-dev:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
+	npm ci --silent --no-audit --no-fund
 
 migrate: install
 	$(RUN) --no-dev koppel db upgrade
@@ -22,7 +23,7 @@ demo: migrate
 	$(RUN) --no-dev koppel demo load
 	$(RUN) --no-dev koppel serve
 
-# Start PostgreSQL and Redis when they are not answering.
+# Start PostgreSQL and Redis when they are not answering; install Chromium for browser tests.
 services:
 	@bash scripts/ensure-services.sh
 

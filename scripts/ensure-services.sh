@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure the PostgreSQL and Redis the tests use are running; start them when they are not.
+# Make sure the PostgreSQL and Redis the tests use are running (start them when they are not),
+# and that Chromium is installed for the browser tests.
 set -euo pipefail
 
 PGHOST=${KOPPEL_TEST_PGHOST:-127.0.0.1}
@@ -31,3 +32,10 @@ if ! redis_up; then
 fi
 redis_up || { echo "Redis is not reachable on port $REDIS_PORT" >&2; exit 1; }
 echo "PostgreSQL and Redis are up"
+
+# The browser tests drive Debian's Chromium (Playwright's own download is not available).
+if ! command -v chromium >/dev/null; then
+  echo "installing Chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+command -v chromium >/dev/null || { echo "Chromium is missing" >&2; exit 1; }

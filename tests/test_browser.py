@@ -1,0 +1,139 @@
+"""The broker flow in real headless Chromium, with axe-core checks and screenshots."""
+
+import email
+import email.policy
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = os.environ.get("KOPPEL_CHROMIUM", "/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The demo served by `koppel serve` on SQLite, mailing to an in-process SMTP server."""
+    inbox = Inbox()
+    smtp_port, port = _free_port(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env |= {"KOPPEL_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.db'}",
+            "KOPPEL_SMTP_HOST": "127.0.0.1", "KOPPEL_SMTP_PORT": str(smtp_port),
+            "KOPPEL_BASE_URL": base}
+    koppel = [sys.executable, "-m", "services.cli"]
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run(koppel + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(koppel + ["serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield base, inbox
+    server.terminate()
+    server.wait(timeout=20)
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Serious and critical axe-core findings on the current page."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run()).violations"
+                          ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                          ".map(v => v.id + ': ' + v.nodes.length)")
+    return found
+
+
+def check(page: Page, name: str | None = None) -> None:
+    assert axe_violations(page) == [], page.url
+    if name:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_broker_approves_and_the_volunteer_accepts(site, browser):
+    base, inbox = site
+    # CSP is bypassed only so axe can be injected; the pages themselves carry no inline script.
+    broker = browser.new_context(base_url=base, bypass_csp=True).new_page()
+    broker.goto("/")
+    check(broker)
+    broker.goto("/login")
+    check(broker)
+    broker.fill("#f-username", "broker@demo.koppel.nl")
+    broker.fill("#f-password", "koppel-demo")
+    broker.keyboard.press("Enter")
+    broker.wait_for_url(f"{base}/")
+    assert "Ingelogd als broker@demo.koppel.nl" in broker.inner_text("header")
+
+    broker.goto("/broker/queue?kind=volunteer")
+    check(broker, "queue")
+    first = broker.locator("table.queue tbody tr").first
+    first.locator("td a").first.click()
+    broker.wait_for_url(re.compile(r"/broker/matches/\d+"))
+    check(broker, "match-detail")
+    assert "Waarom dit voorstel" in broker.inner_text("main")
+    broker.get_by_role("button", name="Goedkeuren").focus()
+    broker.keyboard.press("Enter")  # keyboard only
+    broker.wait_for_url(re.compile(r"/broker/queue\?done=approved"))
+    assert "Het voorstel is goedgekeurd" in broker.inner_text("main")
+
+    deadline = time.monotonic() + 15
+    while not inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.2)
+    invitation = inbox.messages[0]
+    assert invitation["Subject"].startswith("Wilt u meedoen?")
+    text = invitation.get_body(preferencelist=("plain",)).get_content()
+    accept = re.search(r"(http://127\.0\.0\.1:\d+/i/\S+/accept)", text).group(1)
+
+    volunteer = browser.new_context(bypass_csp=True).new_page()  # not logged in
+    volunteer.goto(accept)
+    check(volunteer, "invitation")
+    volunteer.get_by_role("button", name="Ja, ik doe mee").click()
+    assert "Fijn dat u meedoet" in volunteer.inner_text("main")
+
+    for path, shot in (("/broker/intakes/new", "intake-form"), ("/broker/needs/new", None),
+                       ("/broker/referrals", None), ("/initiatieven/1", "profile")):
+        broker.goto(path)
+        check(broker, shot)
