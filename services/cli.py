@@ -115,6 +115,17 @@ def retention_run(dry_run: bool = typer.Option(False, "--dry-run",
         typer.echo(line)
 
 
+@app.command("follow-ups")
+def follow_ups() -> None:
+    """Ask "Is de hulp gelukt?" for matches accepted long enough ago (also runs daily)."""
+    from db.session import unit_of_work
+    from services.matching import followup
+
+    with unit_of_work() as session:
+        asked = followup.ask_due(session)
+    typer.echo(f"follow-up asked for {asked} matches")
+
+
 @outbox_app.command("relay")
 def outbox_relay() -> None:
     """Publish outbox messages left pending."""

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # Absolute address of this site, for links in e-mails.
     base_url: str = "http://127.0.0.1:8000"
     invite_valid_days: int = 14
+    # Days after acceptance before both sides are asked "Is de hulp gelukt?".
+    follow_up_after_days: int = 14
+    # Days without an answer before the broker sees an invitation or follow-up as overdue.
+    overdue_after_days: int = 7
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

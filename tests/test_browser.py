@@ -5,9 +5,11 @@ import email.policy
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -62,7 +64,7 @@ def site(tmp_path_factory):
                 break
         except httpx.TransportError:
             time.sleep(0.2)
-    yield base, inbox
+    yield base, inbox, env
     server.terminate()
     server.wait(timeout=20)
     controller.stop()
@@ -75,6 +77,17 @@ def browser():
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield chromium
         chromium.close()
+
+
+def site_db(site) -> str:
+    """The SQLite file the served demo uses."""
+    return site[2]["KOPPEL_DATABASE_URL"].removeprefix("sqlite:///")
+
+
+def run_cli(site, args: list[str]) -> str:
+    """Run a `koppel` command against the served demo."""
+    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=site[2],
+                          check=True, capture_output=True, text=True).stdout
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -94,7 +107,7 @@ def check(page: Page, name: str | None = None) -> None:
 
 
 def test_broker_approves_and_the_volunteer_accepts(site, browser):
-    base, inbox = site
+    base, inbox, _env = site
     # CSP is bypassed only so axe can be injected; the pages themselves carry no inline script.
     broker = browser.new_context(base_url=base, bypass_csp=True).new_page()
     broker.goto("/")
@@ -133,7 +146,35 @@ def test_broker_approves_and_the_volunteer_accepts(site, browser):
     volunteer.get_by_role("button", name="Ja, ik doe mee").click()
     assert "Fijn dat u meedoet" in volunteer.inner_text("main")
 
+    volunteer.get_by_role("link", name="Uren doorgeven").click()
+    check(volunteer)
+    volunteer.fill("#h-hours", "2,5")
+    volunteer.fill("#h-date", date.today().isoformat())
+    volunteer.get_by_role("button", name="Opslaan").click()
+    assert "De uren zijn genoteerd" in volunteer.inner_text("main")
+
+    # Two weeks later the worker asks both sides whether the help happened.
+    db = sqlite3.connect(site_db(site))
+    db.execute("UPDATE match SET answered_at = datetime('now', '-15 days') "
+               "WHERE status = 'active'")
+    db.commit()
+    db.close()
+    run_cli(site, ["follow-ups"])
+    deadline = time.monotonic() + 15
+    while len(inbox.messages) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    follow_up = inbox.messages[-1]
+    assert follow_up["Subject"].startswith("Is de hulp gelukt?")
+    text = follow_up.get_body(preferencelist=("plain",)).get_content()
+    volunteer.goto(re.search(r"(http://127\.0\.0\.1:\d+/i/\S+/gelukt)", text).group(1))
+    check(volunteer, "follow-up")
+    volunteer.get_by_label("Ja, het is gelukt").check()
+    volunteer.get_by_role("button", name="Versturen").click()
+    assert "Dank u wel voor uw antwoord" in volunteer.inner_text("main")
+
     for path, shot in (("/broker/intakes/new", "intake-form"), ("/broker/needs/new", None),
-                       ("/broker/referrals", None), ("/initiatieven/1", "profile")):
+                       ("/broker/referrals", None), ("/broker/follow-up", None),
+                       ("/dev/mail", None), ("/?q=mantelzorg", None),
+                       ("/initiatieven/1", "profile")):
         broker.goto(path)
         check(broker, shot)

@@ -10,7 +10,7 @@ from services.api.deps import SessionDep
 from services.auth.deps import WebAllowed
 from services.brokerage import service as brokerage
 from services.errors import NotFound, ValidationFailed
-from services.matching import review, views
+from services.matching import followup, review, views
 from services.people import service as people
 from web.pages import templates
 
@@ -105,3 +105,29 @@ def broker_bulk_approve(request: Request, session: SessionDep,
     """Approve every checked proposal."""
     count = review.approve_many(session, actor, match_id or [])
     return _back(request, done=f"approved-{count}")
+
+
+@router.get("/follow-up", response_class=HTMLResponse, name="broker_follow_up")
+def broker_follow_up(request: Request, session: SessionDep,
+                     actor: WebAllowed("broker.queue")):
+    """Unanswered invitations and follow-ups, oldest first."""
+    return templates.TemplateResponse(request, "broker_follow_up.html", {
+        "rows": followup.overdue(session, actor), "done": request.query_params.get("done")})
+
+
+@router.post("/matches/{match_id}/reinvite", name="broker_reinvite")
+def broker_reinvite(request: Request, session: SessionDep, actor: WebAllowed("match.decide"),
+                    match_id: int):
+    """Send the invitation once more."""
+    followup.reinvite(session, actor, match_id)
+    return RedirectResponse(f"{request.url_for('broker_follow_up').path}?done=reinvited",
+                            status_code=303)
+
+
+@router.post("/matches/{match_id}/next", name="broker_next")
+def broker_next(request: Request, session: SessionDep, actor: WebAllowed("match.decide"),
+                match_id: int):
+    """Stop waiting and pick the next suggestion from the queue."""
+    followup.give_up(session, actor, match_id)
+    return RedirectResponse(f"{request.url_for('broker_queue').path}?done=next",
+                            status_code=303)

@@ -1,5 +1,7 @@
 """Answering an invitation from its e-mail link, without logging in; the dev mail outbox."""
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -7,7 +9,8 @@ from db.models import Initiative, Match, Need
 from services.api.deps import SessionDep
 from services.auth.deps import web_permission
 from services.config import get_settings
-from services.errors import NotFound
+from services.errors import KoppelError, NotFound
+from services.matching import followup
 from services.notifications import service as notifications
 from web.pages import templates
 
@@ -63,3 +66,56 @@ def dev_mail(request: Request, session: SessionDep):
         raise NotFound("Deze pagina bestaat niet.")
     return templates.TemplateResponse(request, "dev_mail.html",
                                       {"mails": notifications.recent(session)})
+
+
+@router.get("/i/{token}/gelukt", response_class=HTMLResponse, name="follow_up_form",
+            dependencies=[web_permission("invitation.respond")])
+def follow_up_form(request: Request, session: SessionDep, token: str):
+    """Ask "Is de hulp gelukt?"."""
+    match = notifications.match_from_link(session, token)
+    return templates.TemplateResponse(request, "follow_up.html", {
+        "match": match, "token": token, "need": session.get(Need, match.need_id),
+        "saved": False})
+
+
+@router.post("/i/{token}/gelukt", response_class=HTMLResponse, name="follow_up_answer",
+             dependencies=[web_permission("invitation.respond")])
+async def follow_up_answer(request: Request, session: SessionDep, token: str):
+    """Store the answer; the first answer counts."""
+    match = notifications.match_from_link(session, token)
+    outcome = (await request.form()).get("outcome", "")
+    followup.record_outcome(session, match, str(outcome))
+    return templates.TemplateResponse(request, "follow_up.html", {
+        "match": match, "token": token, "need": session.get(Need, match.need_id),
+        "saved": True})
+
+
+@router.get("/i/{token}/uren", response_class=HTMLResponse, name="hours_form",
+            dependencies=[web_permission("invitation.respond")])
+def hours_form(request: Request, session: SessionDep, token: str):
+    """Log hours given, without logging in."""
+    match = notifications.match_from_link(session, token)
+    return templates.TemplateResponse(request, "hours.html", {
+        "match": match, "token": token, "need": session.get(Need, match.need_id),
+        "saved": False, "error": None})
+
+
+@router.post("/i/{token}/uren", response_class=HTMLResponse, name="hours_log",
+             dependencies=[web_permission("invitation.respond")])
+async def hours_log(request: Request, session: SessionDep, token: str):
+    """Store the hours."""
+    match = notifications.match_from_link(session, token)
+    form = await request.form()
+    error = None
+    try:
+        hours = float(str(form.get("hours", "")).replace(",", "."))
+        on_date = date.fromisoformat(str(form.get("on_date", "")))
+        followup.log_hours(session, match, by=match.resource_kind, hours=hours,
+                           on_date=on_date, note=str(form.get("note", "")))
+    except ValueError:
+        error = "Vul een aantal uren en een datum in."
+    except KoppelError as exc:
+        error = next(iter(exc.fields.values()), exc.detail)
+    return templates.TemplateResponse(request, "hours.html", {
+        "match": match, "token": token, "need": session.get(Need, match.need_id),
+        "saved": error is None, "error": error}, status_code=200 if error is None else 422)

@@ -1,6 +1,6 @@
 """Matches between needs and resources, and matching runs."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
@@ -39,6 +39,26 @@ class Match(SQLModel, table=True):
     decided_by: int | None = None
     decision_reason: str | None = Field(default=None, max_length=40)
     decision_note: str | None = Field(default=None, max_length=1000)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    follow_up_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "Is de hulp gelukt?": succeeded or failed, from either side or from closing the need.
+    outcome: str | None = Field(default=None, max_length=20)
+    outcome_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class HoursLog(SQLModel, table=True):
+    """Hours given through a match, logged by the initiator or the volunteer."""
+
+    __tablename__ = "hours_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    match_id: int = Field(sa_column=Column(Integer, ForeignKey("match.id", ondelete="CASCADE"),
+                                           nullable=False, index=True))
+    logged_by: str = Field(max_length=20)
+    hours: float
+    on_date: date
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class MatchingRun(SQLModel, table=True):

@@ -84,6 +84,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "broker.on_behalf": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "broker.intake": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "referral.list": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "hours.log": {R.INITIATOR: S.ORGANISATION, R.VOLUNTEER: S.SELF},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

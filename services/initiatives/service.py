@@ -25,6 +25,7 @@ from services.initiatives.schemas import (
     OfferCreate,
     OfferUpdate,
 )
+from services.matching import followup
 from services.municipalities import service as municipalities
 from services.outbox import service as outbox
 
@@ -186,6 +187,8 @@ def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUp
         setattr(need, key, list(value or []) if key in ("skills", "availability") else value)
     need.updated_at = utcnow()
     session.flush()
+    if values.get("status") == "fulfilled":
+        followup.close_need(session, need)
     _after_change(session, initiative)
     return need
 

@@ -1,6 +1,10 @@
 """JSON API for matches and matching runs."""
 
+from datetime import date
+from typing import Annotated
+
 from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from db.models import Match, MatchingRun, Need, ParticipationClient
@@ -9,8 +13,10 @@ from services.api.errors import ERROR_RESPONSES
 from services.auth.deps import Allowed
 from services.errors import NotFound
 from services.initiatives import service as initiatives
+from services.matching import followup
 from services.matching.schemas import MatchRead, RunRead
 from services.outbox import service as outbox
+from services.privacy import NoBsn
 from services.resources import service as resources
 
 router = APIRouter(tags=["matching"], responses=ERROR_RESPONSES)
@@ -57,6 +63,31 @@ def client_matches(session: SessionDep, actor: Allowed("client.matches"), client
     if client is None or client.consultant_user_id != actor.user_id:
         raise NotFound(f"Cliënt {client_id} bestaat niet.")
     return _matches(session, resource_kind="placement", resource_id=client_id)
+
+
+class HoursIn(BaseModel):
+    """Hours given through a match."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hours: Annotated[float, Field(gt=0, le=24)]
+    on_date: date
+    note: Annotated[str, Field(max_length=500), NoBsn] = ""
+
+
+@router.post("/matches/{match_id}/hours", status_code=status.HTTP_201_CREATED,
+             name="api_hours_log")
+def log_hours(session: SessionDep, actor: Allowed("hours.log"), match_id: int,
+              data: HoursIn) -> dict:
+    """Log hours: the initiator for their initiative, the volunteer for themselves."""
+    if actor.role == "initiator":
+        match = followup.match_for_initiator(session, actor, match_id)
+    else:
+        match = followup.match_for_volunteer(session, actor, match_id)
+    entry = followup.log_hours(session, match, by=actor.role, hours=data.hours,
+                               on_date=data.on_date, note=data.note)
+    return {"id": entry.id, "match_id": match.id, "hours": entry.hours,
+            "on_date": entry.on_date.isoformat(), "logged_by": entry.logged_by}
 
 
 @router.post("/matching/runs", response_model=RunRead, status_code=status.HTTP_202_ACCEPTED,

@@ -89,8 +89,11 @@ def _queue(session: Session, *, match_id: int, kind: str, to: str, template: str
     return mail
 
 
-def invite_for_approval(session: Session, match: Match) -> list[MailMessage]:
-    """Queue the personal invitation to the resource side and a notice to the initiator."""
+def invite_for_approval(session: Session, match: Match,
+                        kind: str = "invitation") -> list[MailMessage]:
+    """Queue the personal invitation to the resource side and a notice to the initiator.
+
+    kind="reminder" sends the invitation once more (at most once per match)."""
     need = session.get(Need, match.need_id)
     initiative = session.get(Initiative, need.initiative_id)
     base = get_settings().base_url.rstrip("/")
@@ -105,17 +108,35 @@ def invite_for_approval(session: Session, match: Match) -> list[MailMessage]:
     if to:
         template = {"volunteer": "invite_volunteer", "placement": "invite_consultant"}.get(
             match.resource_kind, "invite_organisation")
-        mail = _queue(session, match_id=match.id, kind="invitation", to=to, template=template,
+        mail = _queue(session, match_id=match.id, kind=kind, to=to, template=template,
                       context=context | {"name": name})
         queued += [mail] if mail else []
     else:
         log.warning("match %s approved but its %s has no e-mail address", match.id,
                     match.resource_kind)
-    if initiative.contact_email:
+    if initiative.contact_email and kind == "invitation":
         mail = _queue(session, match_id=match.id, kind="initiator_notice",
                       to=initiative.contact_email, template="notice_initiator",
                       context=context | {"name": initiative.contact_name or ""})
         queued += [mail] if mail else []
+    return queued
+
+
+def follow_up(session: Session, match: Match) -> list[MailMessage]:
+    """Ask both sides "Is de hulp gelukt?" with links that need no login."""
+    need = session.get(Need, match.need_id)
+    initiative = session.get(Initiative, need.initiative_id)
+    base = get_settings().base_url.rstrip("/")
+    token = invitation_token(match.id)
+    context = {"need": need, "initiative": initiative, "match": match,
+               "outcome_url": f"{base}/i/{token}/gelukt", "hours_url": f"{base}/i/{token}/uren"}
+    queued = []
+    to, name = _recipient(session, match)
+    for address, who in ((to, name), (initiative.contact_email, initiative.contact_name)):
+        if address:
+            mail = _queue(session, match_id=match.id, kind="follow_up", to=address,
+                          template="follow_up", context=context | {"name": who or ""})
+            queued += [mail] if mail else []
     return queued
 
 
@@ -157,8 +178,16 @@ def respond(session: Session, token: str, *, accept: bool) -> Match:
         raise NotFound("Deze uitnodiging bestaat niet meer.")
     if match.status == "approved":
         match.status = "active" if accept else "declined"
-        match.updated_at = utcnow()
+        match.updated_at = match.answered_at = utcnow()
         session.flush()
+    return match
+
+
+def match_from_link(session: Session, token: str) -> Match:
+    """The match a signed link points at, or NotFound."""
+    match = session.get(Match, match_for_token(token))
+    if match is None:
+        raise NotFound("Deze link hoort niet (meer) bij een koppeling.")
     return match
 
 

@@ -13,3 +13,12 @@ def send_mail(mail_id: int) -> bool:
     """Send one queued message; a message already sent is left alone."""
     with unit_of_work() as session:
         return service.send(session, mail_id)
+
+
+@celery_app.task(name="notifications.follow_ups", ignore_result=True)
+def follow_ups() -> int:
+    """Ask "Is de hulp gelukt?" for matches accepted long enough ago (see schedules.py)."""
+    from services.matching import followup
+
+    with unit_of_work() as session:
+        return followup.ask_due(session)

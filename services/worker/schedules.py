@@ -19,6 +19,11 @@ BEAT_SCHEDULE = {
     },
     # Targeted rematches follow every change; the nightly run also catches what time alone
     # changes (calls opening or closing, volunteers going quiet) and rebalances exposure.
+    # Once a day is enough for a question asked two weeks after an introduction.
+    "notifications-follow-ups": {
+        "task": "notifications.follow_ups",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "matching-nightly": {
         "task": "matching.nightly",
         "schedule": crontab(hour=2, minute=0),
