@@ -4,7 +4,6 @@ import email
 import email.policy
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,10 +11,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, sync_playwright
+
+from tests.helpers import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,17 +34,11 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The demo served by `koppel serve` on SQLite, mailing to an in-process SMTP server."""
     inbox = Inbox()
-    smtp_port, port = _free_port(), _free_port()
+    smtp_port, port = free_port(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     base = f"http://127.0.0.1:{port}"
@@ -57,13 +51,7 @@ def site(tmp_path_factory):
         subprocess.run(koppel + args, cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(koppel + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
+    wait_for_http(f"{base}/healthz", alive=lambda: server.poll() is None)
     yield base, inbox, env
     server.terminate()
     server.wait(timeout=20)

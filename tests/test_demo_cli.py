@@ -1,10 +1,8 @@
 """The demo data and the `koppel` command line, as `make demo` uses them."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,6 +11,7 @@ from sqlmodel import func, select
 
 from db.models import Initiative, Need, Offer
 from services import demo
+from tests.helpers import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 KOPPEL = [sys.executable, "-m", "services.cli"]
@@ -62,12 +61,6 @@ def test_cli_user_create_checks_role_and_scope(cli_env):
     assert bad.returncode == 1 and "municipality" in bad.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def cli_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
@@ -92,20 +85,12 @@ def test_cli_migrates_loads_and_serves_the_demo(cli_env):
     assert "0 initiatives added, 28 already present" in _run(["demo", "load"], cli_env)
     assert "schema matches the models" in _run(["db", "check"], cli_env)
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(KOPPEL + ["serve", "--port", str(port)], cwd=ROOT, env=cli_env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-            time.sleep(0.2)
+        wait_for_http(f"{base}/healthz", alive=lambda: server.poll() is None)
         found = httpx.get(f"{base}/api/v1/initiatives", params={"q": "mantelzorg"}).json()
         assert {"IKZALZIJN", "AlzheimerMuziekGeluk"} <= {i["name"] for i in found["items"]}
         haarlem = httpx.get(f"{base}/api/v1/initiatives", params={"municipality": "GM0392"})

@@ -3,7 +3,6 @@
 import email
 import email.policy
 import re
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,6 +13,7 @@ from db.models import Initiative, MailMessage, Match, Need, Volunteer
 from services.config import get_settings
 from services.notifications import tasks as mail_tasks
 from tests.factories import initiative_payload, need_payload
+from tests.helpers import free_port
 from tests.test_web_auth import csrf_token, web_login
 
 
@@ -28,16 +28,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(monkeypatch):
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("KOPPEL_SMTP_HOST", "127.0.0.1")

@@ -1,0 +1,27 @@
+"""Small helpers shared by tests that start real processes."""
+
+import socket
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30.0, alive=lambda: True) -> None:
+    """Poll url until it answers 200; fail when the time is up or alive() turns false."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or not alive():
+            raise AssertionError(f"{url} did not come up")
+        time.sleep(0.2)
