@@ -81,7 +81,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(KoppelError)
     async def _koppel_error(_request: Request, exc: KoppelError) -> JSONResponse:
-        return JSONResponse(exc.as_dict(), status_code=exc.status_code)
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry else None
+        return JSONResponse(exc.as_dict(), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from db.models import LoginThrottle
 from db.types import utcnow
 
-# Free failures before delays start, and the first delay; each further failure doubles it.
+# Failures before the next attempt must wait, and the first wait; each further failure
+# doubles it. With 5, the sixth rapid attempt on an account is refused.
 ACCOUNT_FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
 FIRST_DELAY = timedelta(seconds=30)
@@ -47,14 +48,14 @@ def blocked(session: Session, email: str, address: str | None,
 
 
 def record_failure(session: Session, email: str, address: str | None) -> None:
-    """Count a failed attempt; past the allowance each failure doubles the delay."""
+    """Count a failed attempt; from the allowance on, each failure doubles the delay."""
     now = utcnow()
     for key, free in keys(email, address):
         row = session.get(LoginThrottle, key) or LoginThrottle(key=key)
         row.failures += 1
         row.last_failure_at = now
-        if row.failures > free:
-            delay = min(FIRST_DELAY * 2 ** (row.failures - free - 1), MAX_DELAY)
+        if row.failures >= free:
+            delay = min(FIRST_DELAY * 2 ** (row.failures - free), MAX_DELAY)
             row.blocked_until = now + delay
         session.add(row)
     session.flush()
