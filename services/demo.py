@@ -88,7 +88,7 @@ def load(session: Session) -> DemoResult:
     run = MatchingRun(kind="demo")
     session.add(run)
     session.flush()
-    session.info.pop("koppel_outbox_batched_prefixes", None)
+    outbox.unbatch(session)
     outbox.enqueue(session, "matching.full_rematch", run_id=run.id)
     return result
 

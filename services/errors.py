@@ -43,13 +43,6 @@ class Conflict(KoppelError):
     code = "conflict"
 
 
-class ServiceUnavailable(KoppelError):
-    """A dependency (database, broker) cannot be reached."""
-
-    status_code = 503
-    code = "unavailable"
-
-
 class Unauthorized(KoppelError):
     """No valid credentials were presented."""
 

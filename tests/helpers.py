@@ -1,5 +1,8 @@
 """Small helpers shared by tests that start real processes."""
 
+import email
+import email.message
+import email.policy
 import socket
 import time
 
@@ -25,3 +28,20 @@ def wait_for_http(url: str, timeout: float = 30.0, alive=lambda: True) -> None:
         if time.monotonic() > deadline or not alive():
             raise AssertionError(f"{url} did not come up")
         time.sleep(0.2)
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every received message, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+
+def plain_text(message: email.message.EmailMessage) -> str:
+    """The decoded plain-text part of a message."""
+    return message.get_body(preferencelist=("plain",)).get_content()

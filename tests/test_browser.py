@@ -1,7 +1,5 @@
 """The broker flow in real headless Chromium, with axe-core checks and screenshots."""
 
-import email
-import email.policy
 import os
 import re
 import sqlite3
@@ -15,23 +13,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers import free_port, wait_for_http
+from tests.helpers import Inbox, free_port, plain_text, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = os.environ.get("KOPPEL_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
-        self.messages.append(email.message_from_bytes(envelope.content,
-                                                      policy=email.policy.default))
-        return "250 OK"
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +113,7 @@ def test_broker_approves_and_the_volunteer_accepts(site, browser):
         time.sleep(0.2)
     invitation = inbox.messages[0]
     assert invitation["Subject"].startswith("Wilt u meedoen?")
-    text = invitation.get_body(preferencelist=("plain",)).get_content()
+    text = plain_text(invitation)
     accept = re.search(r"(http://127\.0\.0\.1:\d+/i/\S+/accept)", text).group(1)
 
     volunteer = browser.new_context(bypass_csp=True).new_page()  # not logged in
@@ -153,7 +141,7 @@ def test_broker_approves_and_the_volunteer_accepts(site, browser):
         time.sleep(0.2)
     follow_up = inbox.messages[-1]
     assert follow_up["Subject"].startswith("Is de hulp gelukt?")
-    text = follow_up.get_body(preferencelist=("plain",)).get_content()
+    text = plain_text(follow_up)
     volunteer.goto(re.search(r"(http://127\.0\.0\.1:\d+/i/\S+/gelukt)", text).group(1))
     check(volunteer, "follow-up")
     volunteer.get_by_label("Ja, het is gelukt").check()

@@ -77,12 +77,3 @@ def within_radius(code: str, radius_km: float) -> dict[str, float]:
     return {str(c): round(float(d), 2) for c, d in zip(table.located_codes[hits],
                                                          distances[hits], strict=True)}
 
-
-def distance_km(a: str, b: str) -> float | None:
-    """Distance between two PC4 centres, or None when either has no location."""
-    pa, pb = lookup(a), lookup(b)
-    if not pa or not pb or pa.latitude is None or pb.latitude is None:
-        return None
-    d = haversine_km(pa.latitude, pa.longitude, np.radians([pb.latitude]),
-                     np.radians([pb.longitude]))
-    return round(float(d[0]), 2)

@@ -314,13 +314,14 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
 def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) -> None:
     """Decided pairs (never proposed again) and exposure already held by each resource."""
     ids = inputs.needs.ids.tolist()
-    decided: dict[str, list[int]] = defaultdict(list)
-    for chunk in _chunks(ids):
+    pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for condition in _ids_in(session, Match.need_id, ids):
         for need_id, kind, res_id in _rows(session, select(
                 Match.need_id, Match.resource_kind, Match.resource_id).where(
-                Match.need_id.in_(chunk), Match.status.in_(DECIDED))):
-            decided[kind].append(int(pair_keys(np.array([need_id]), np.array([res_id]))[0]))
-    inputs.decided = {k: np.array(v, dtype=np.int64) for k, v in decided.items()}
+                condition, Match.status.in_(DECIDED))):
+            pairs[kind].append((need_id, res_id))
+    inputs.decided = {kind: pair_keys(*np.array(found, dtype=np.int64).T)
+                      for kind, found in pairs.items()}
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     if targeted:
         # The proposals of other needs stay, so they count as exposure too; look only at the

@@ -16,6 +16,11 @@ def batch(session: Session, prefix: str) -> None:
     session.info.setdefault(_BATCHED, set()).add(prefix)
 
 
+def unbatch(session: Session) -> None:
+    """End batch mode: from here on every message is queued again."""
+    session.info.pop(_BATCHED, None)
+
+
 def enqueue(session: Session, task_name: str, **kwargs: object) -> OutboxMessage | None:
     """Record a task to run; it is published only once the transaction commits."""
     if any(task_name.startswith(p) for p in session.info.get(_BATCHED, ())):

@@ -31,11 +31,6 @@ def _mask(lens: str, codes: tuple) -> int:
     return out
 
 
-def masks(lens: str, rows) -> np.ndarray:
-    """Bit masks of many code lists as uint32."""
-    return np.fromiter((mask(lens, r) for r in rows), dtype=np.uint32, count=len(rows))
-
-
 def decode(lens: str, value: int) -> list[str]:
     """The codes set in a mask, in vocabulary order."""
     return [code for code, bit in code_bits(lens).items() if value >> bit & 1]
