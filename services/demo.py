@@ -3,6 +3,7 @@
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -96,6 +97,7 @@ def load(session: Session) -> DemoResult:
 def _demo_resources(session: Session) -> int:
     """The guide's funds and instruments plus the demo catalogue; returns how many were added."""
     data = _read("resources.json")
+    today = utcnow().date()
     added = 0
     for raw in data["funds"]:
         if session.exec(select(Fund.id).where(Fund.name == raw["name"])).first() is not None:
@@ -103,7 +105,8 @@ def _demo_resources(session: Session) -> int:
         calls = raw.pop("calls")
         fund = resources.create_fund(session, SYSTEM, FundCreate.model_validate(raw))
         for call in calls:
-            resources.add_call(session, SYSTEM, fund.id, CallCreate.model_validate(call))
+            resources.add_call(session, SYSTEM, fund.id, CallCreate.model_validate(
+                _dated(call, today)))
         added += 1
     for raw in data["instruments"]:
         exists = session.exec(select(Instrument.id).where(
@@ -113,6 +116,15 @@ def _demo_resources(session: Session) -> int:
             resources.create_instrument(session, SYSTEM, InstrumentCreate.model_validate(raw))
             added += 1
     return added
+
+
+def _dated(call: dict, today: date) -> dict:
+    """A demo call with its window placed around the day of loading (the file holds offsets, so
+    the demo has open calls whenever it is loaded)."""
+    dated = {k: v for k, v in call.items() if not k.endswith("_in_days")}
+    dated["opens_on"] = today + timedelta(days=call["opens_in_days"])
+    dated["closes_on"] = today + timedelta(days=call["closes_in_days"])
+    return dated
 
 
 def _demo_volunteers(session: Session) -> int:

@@ -3,12 +3,14 @@
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 # Tests decide the broker themselves; never inherit one from the shell.
 os.environ.pop("KOPPEL_REDIS_URL", None)
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402
+import time_machine  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, Engine  # noqa: E402
 from sqlmodel import select  # noqa: E402
@@ -24,6 +26,27 @@ from services.auth import service as auth  # noqa: E402
 PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = ["sqlite", "postgresql"]
+# KOPPEL_TEST_DAYS_AHEAD=730 runs the tests (in this process) with the clock moved ahead, to
+# prove that no date in the tests or the demo data decides open, closed or expired by itself.
+DAYS_AHEAD = int(os.environ.get("KOPPEL_TEST_DAYS_AHEAD", "0"))
+
+
+def pytest_report_header() -> str | None:
+    """Say so at the top of the run when the clock is moved."""
+    if DAYS_AHEAD:
+        shifted = (datetime.now(UTC) + timedelta(days=DAYS_AHEAD)).date()
+        return f"clock moved {DAYS_AHEAD} days ahead: today is {shifted.isoformat()}"
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shifted_clock() -> Iterator[None]:
+    """Move the clock of the whole test process when KOPPEL_TEST_DAYS_AHEAD is set."""
+    if not DAYS_AHEAD:
+        yield
+        return
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=DAYS_AHEAD), tick=True):
+        yield
 
 
 def create_pg_database(prefix: str) -> str:

@@ -116,3 +116,12 @@ def test_garbage_credentials_are_422_or_401_never_500(client):
     assert client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"}
                       ).status_code == 401
     assert client.get("/api/v1/me", headers={"Authorization": "Basic abc"}).status_code == 401
+
+
+def test_twenty_failures_from_one_address_block_every_account_from_it(client):
+    # Twenty different accounts, one wrong password each: no account reaches its own limit.
+    for i in range(20):
+        assert login(client, f"gok{i}@demo.koppel.nl", "wrong-password-x").status_code == 401
+    refused = login(client, "staff@demo.koppel.nl", PASSWORD)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["retry-after"]) <= 30

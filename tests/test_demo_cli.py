@@ -99,7 +99,9 @@ def test_cli_migrates_loads_and_serves_the_demo(cli_env):
         assert "BUUV" in [i["name"] for i in near.json()["items"]]
         home = httpx.get(f"{base}/")
         assert home.status_code == 200 and "BUUV" in home.text
-        assert httpx.get(f"{base}/docs").status_code == 200
+        docs = httpx.get(f"{base}/docs")
+        assert docs.status_code == 200 and "<title>Koppel" in docs.text
+        assert "/openapi.json" in docs.text
         # The in-process worker has refreshed the demo profiles.
         buuv = httpx.get(f"{base}/api/v1/initiatives/{haarlem.json()['items'][0]['id']}").json()
         assert buuv["completeness"] > 0.5

@@ -1,14 +1,18 @@
 """Approval sends a personal invitation by real SMTP; its signed link works without login."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from db.models import Initiative, MailMessage, Match, Need, Volunteer
+from db.types import utcnow
 from services.config import get_settings
+from services.notifications import service as notifications
 from services.notifications import tasks as mail_tasks
 from tests.factories import initiative_payload, need_payload
 from tests.helpers import Inbox, free_port, plain_text
@@ -122,3 +126,19 @@ def test_without_smtp_mail_lands_in_the_local_outbox(client, session):
     assert mail.transport == "local" and mail.sent_at is not None
     page = BeautifulSoup(client.get("/dev/mail").text, "html.parser")
     assert "Wilt u meedoen?" in page.get_text()
+
+
+def test_an_invitation_link_expires_after_fourteen_days(client, session):
+    match = volunteer_match(session)
+    match.status = "approved"
+    session.commit()
+    token = notifications.invitation_token(match.id)
+    with time_machine.travel(utcnow() + timedelta(days=13, hours=23)):
+        assert client.get(f"/i/{token}/accept").status_code == 200
+    with time_machine.travel(utcnow() + timedelta(days=14, hours=1)):
+        expired = client.get(f"/i/{token}/accept")
+        assert expired.status_code == 404 and "verlopen" in expired.text
+        form = client.post(f"/i/{token}/accept", data={"csrftoken": csrf_token(client)})
+        assert form.status_code == 404
+    session.expire_all()
+    assert session.get(Match, match.id).status == "approved"

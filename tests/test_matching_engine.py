@@ -16,6 +16,9 @@ from services.worker.matching.model import (
 )
 
 N_MUNI, N_PROV = 6, 3
+# The promised caps on open proposals, as literals: a volunteer is never asked for more than
+# three things at once, a Participatiewet client for more than two.
+MAX_OPEN = {"volunteer": 3, "placement": 2}
 AMSTERDAM_AREA = [grid.grid().index[c] for c in ("1011", "1012", "1017", "1018", "1055",
                                                   "1071", "1181", "2011", "2031")]
 
@@ -27,7 +30,7 @@ def _masks(rng, n, bits, p=0.3):
 def random_inputs(seed: int) -> engine.Inputs:
     """A small random world around Amsterdam and Haarlem with every kind of resource."""
     rng = np.random.default_rng(seed)
-    kinds, n_kinds = code_bits("support_needs"), len(code_bits("support_needs"))
+    n_kinds = len(code_bits("support_needs"))
     n = int(rng.integers(1, 30))
     amount = np.where(rng.random(n) < 0.7, rng.integers(0, 60_000, n).astype(float), np.nan)
     needs = Needs(
@@ -75,7 +78,6 @@ def random_inputs(seed: int) -> engine.Inputs:
         restrictions=_masks(rng, k, 9, 0.3), skills=_masks(rng, k, 14),
         availability=_masks(rng, k, 21, 0.3),
         capacity_hours=rng.choice([2.0, 4.0, 8.0], k).astype(np.float32))
-    assert kinds
     return engine.Inputs(needs, volunteers, calls, instruments, clients, N_MUNI)
 
 
@@ -100,7 +102,7 @@ def test_no_ineligible_pair_is_ever_proposed(seed, method):
         assert per_need.max(initial=0) <= cfg.k[kind]
         if method == "flow" and kind in ("volunteer", "placement"):
             per_res = np.bincount(proposals.resource)
-            assert per_res.max(initial=0) <= cfg.max_open[kind]
+            assert per_res.max(initial=0) <= MAX_OPEN[kind]
         assert ((proposals.score >= 0) & (proposals.score <= 1.0001)).all()
 
 
@@ -149,3 +151,30 @@ def test_explanations_are_dutch_sentences():
              {"code": "call_closes", "value": "2026-12-02"}]
     assert explain.sentence(money) == \
         "landelijk fonds · bedrag € 2.500 past (€ 500–€ 25.000) · ronde sluit 02-12-2026"
+
+
+def test_the_default_engine_asks_one_volunteer_for_at_most_three_needs():
+    """Ten needs on one street, one volunteer who fits them all: three proposals, not ten."""
+    street = grid.grid().index["2011"]
+    n = 10
+    needs = Needs(
+        ids=np.arange(1, n + 1), kind=np.full(n, code_bits("support_needs")["volunteers"],
+                                              dtype=np.int32),
+        themes=np.zeros(n, np.uint32), life_groups=np.zeros(n, np.uint32),
+        skills=np.zeros(n, np.uint32), availability=np.zeros(n, np.uint32),
+        pc4=np.full(n, street, np.int32), municipality=np.zeros(n, np.int32),
+        province=np.zeros(n, np.int32), phase=np.full(n, -1, np.int32),
+        legal_form=np.full(n, -1, np.int32), amount=np.full(n, np.nan),
+        hours=np.full(n, np.nan, np.float32), has_place=np.zeros(n, bool), text=["hulp"] * n)
+    volunteer = Volunteers(
+        ids=np.array([1]), pc4=np.array([street], np.int32), radius_km=np.array([5], np.float32),
+        availability=np.zeros(1, np.uint32), skills=np.zeros(1, np.uint32),
+        themes=np.zeros(1, np.uint32), hours=np.array([4], np.float32),
+        idle_days=np.zeros(1, np.float32), text=["hulp"])
+    empty = random_inputs(0)
+    inputs = engine.Inputs(needs, volunteer, empty.calls, empty.instruments, empty.clients,
+                           N_MUNI)
+    proposals = engine.run(inputs)["volunteer"]
+    assert len(proposals.need) == MAX_OPEN["volunteer"]
+    greedy = engine.run(inputs, Config(method="greedy"))["volunteer"]
+    assert len(greedy.need) == n  # the baseline would have asked for all ten

@@ -1,14 +1,34 @@
 """Matching against the database: the demo's obvious matches, decisions kept, the API."""
 
-from sqlmodel import select
+from datetime import timedelta
 
-from db.models import Fund, Initiative, Instrument, Match, Need, ParticipationClient, Volunteer
+from sqlmodel import func, select
+
+from db.models import (
+    Fund,
+    FundCall,
+    Initiative,
+    Instrument,
+    Match,
+    Municipality,
+    Need,
+    Offer,
+    ParticipationClient,
+    Volunteer,
+)
 from db.session import unit_of_work
+from db.types import utcnow
 from services.matching import loader
 from services.matching import service as matching
 from services.worker.matching import naive
 from services.worker.matching.model import Config
+from tests import eligibility
 from tests.factories import initiative_payload, need_payload
+
+# The product's promises, written as literals: five volunteers proposed per need, and no
+# volunteer holds more than three open proposals at a time.
+VOLUNTEERS_PER_NEED = 5
+MAX_OPEN_PER_VOLUNTEER = 3
 
 
 def need_of(session, initiative: str, kind: str) -> Need:
@@ -130,20 +150,29 @@ def test_fund_volunteer_and_consultant_see_their_own_suggestions(login_as, sessi
         "need_kinds": ["structural_funding"], "min_amount_eur": 1000,
         "max_amount_eur": 100000})
     assert own.status_code == 201, own.text
+    today = utcnow().date()
     call = fund.post(f"/api/v1/funds/{own.json()['id']}/calls", json={
-        "title": "Ronde 2027", "budget_eur": 200000, "opens_on": "2026-11-01",
-        "closes_on": "2027-03-01"})
+        "title": "Winterronde", "budget_eur": 200000,
+        "opens_on": (today - timedelta(days=28)).isoformat(),
+        "closes_on": (today + timedelta(days=92)).isoformat()})
     assert call.status_code == 201, call.text
     suggested = fund.get(f"/api/v1/funds/{own.json()['id']}/matches").json()
     buuv = need_of(session, "BUUV", "structural_funding")
     assert buuv.id in [m["need_id"] for m in suggested]
 
+    # A cooking need on the demo volunteer's own street, on her day parts.
+    created = login_as("broker").post("/api/v1/initiatives", json=initiative_payload(
+        name="Kookclub Noord", pc4="2031", needs=[need_payload(
+            title="Koks voor de buurtmaaltijd", skills=["cooking"],
+            availability=["tue_morning"])])).json()
     volunteer = login_as("volunteer")
-    mine = volunteer.get("/api/v1/volunteers/me/matches")
-    assert mine.status_code == 200
+    mine = volunteer.get("/api/v1/volunteers/me/matches").json()
     vid = volunteer.get("/api/v1/me").json()["volunteer_id"]
-    assert all(m["resource_id"] == vid and m["resource_kind"] == "volunteer"
-               for m in mine.json())
+    assert created["needs"][0]["id"] in [m["need_id"] for m in mine]
+    stored = session.exec(select(Match.id).where(Match.resource_kind == "volunteer",
+                                                 Match.resource_id == vid)).all()
+    assert sorted(m["id"] for m in mine) == sorted(stored)
+    assert {(m["resource_kind"], m["resource_id"]) for m in mine} == {("volunteer", vid)}
 
     consultant = login_as("consultant")
     client_id = session.exec(select(ParticipationClient.id)).first()
@@ -174,3 +203,93 @@ def test_resource_input_is_validated(admin, login_as):
     no_kind = staff.post("/api/v1/instruments", json={"family": "money", "title": "Potje",
                                                       "need_kinds": []})
     assert no_kind.status_code == 422 and "need_kinds" in no_kind.json()["fields"]
+
+
+def _broad_fund(session, name: str, *, opens_in: int, closes_in: int, budget: int = 500_000,
+                granted: int = 0) -> Fund:
+    """A national fund that accepts every money need, with one call placed around today."""
+    fund = Fund(name=name, regions=["NL"], need_kinds=["start_grant", "structural_funding"],
+                min_amount_eur=0, max_amount_eur=1_000_000)
+    session.add(fund)
+    session.flush()
+    today = utcnow().date()
+    session.add(FundCall(fund_id=fund.id, title=name, budget_eur=budget, granted_eur=granted,
+                         opens_on=today + timedelta(days=opens_in),
+                         closes_on=today + timedelta(days=closes_in)))
+    session.commit()
+    return fund
+
+
+def test_calls_outside_their_window_or_without_budget_get_no_proposals(connection, session):
+    closed = _broad_fund(session, "Gesloten ronde", opens_in=-60, closes_in=-1)
+    future = _broad_fund(session, "Toekomstige ronde", opens_in=1, closes_in=60)
+    spent = _broad_fund(session, "Uitgeputte ronde", opens_in=-10, closes_in=30,
+                        budget=10_000, granted=10_000)
+    open_now = _broad_fund(session, "Open ronde", opens_in=0, closes_in=0)
+    with unit_of_work() as s:
+        matching.rematch(s, None)
+    session.expire_all()
+    proposed = dict(session.exec(select(Match.resource_id, func.count()).where(
+        Match.resource_kind == "fund").group_by(Match.resource_id)).all())
+    assert proposed.get(open_now.id, 0) > 0  # a call open today (its last day) does match
+    for fund in (closed, future, spent):
+        assert proposed.get(fund.id, 0) == 0, fund.name
+
+
+def test_every_stored_proposal_obeys_the_hard_rules(session):
+    today = utcnow().date()
+    provinces = dict(session.exec(select(Municipality.code, Municipality.province_code)).all())
+    checked = {"volunteer": 0, "fund": 0, "instrument": 0, "placement": 0}
+    for match in session.exec(select(Match).where(Match.status == "proposed")).all():
+        need = session.get(Need, match.need_id)
+        initiative = session.get(Initiative, need.initiative_id)
+        if match.resource_kind == "volunteer":
+            ok = eligibility.volunteer_ok(need, initiative,
+                                          session.get(Volunteer, match.resource_id))
+        elif match.resource_kind == "fund":
+            ok = eligibility.fund_ok(need, initiative, session.get(Fund, match.resource_id),
+                                     session.get(FundCall, match.call_id), today,
+                                     provinces.get(initiative.municipality_code))
+        elif match.resource_kind == "instrument":
+            ok = eligibility.instrument_ok(need, initiative,
+                                           session.get(Instrument, match.resource_id))
+        else:
+            offers = session.exec(select(Offer).where(
+                Offer.initiative_id == initiative.id)).all()
+            ok = eligibility.placement_ok(need, initiative, offers,
+                                          session.get(ParticipationClient, match.resource_id))
+        assert ok, f"{match.resource_kind} {match.resource_id} for need {need.id}"
+        checked[match.resource_kind] += 1
+    assert all(count > 0 for count in checked.values()), checked
+
+
+def test_a_rejected_pair_is_never_proposed_again_and_the_need_keeps_its_slots(connection,
+                                                                             session):
+    need = need_of(session, "BUUV", "volunteers")
+    first = sorted(matches_of(session, need.id, "volunteer"), key=lambda m: -m.score)
+    assert len(first) == VOLUNTEERS_PER_NEED
+    rejected = first[0]
+    rejected.status = "rejected"
+    session.commit()
+    for targeted in ([need.id], None):
+        with unit_of_work() as s:
+            matching.rematch(s, targeted)
+        now = matches_of(session, need.id, "volunteer")
+        proposed = [m for m in now if m.status == "proposed"]
+        assert len(proposed) == VOLUNTEERS_PER_NEED, targeted
+        assert rejected.resource_id not in {m.resource_id for m in proposed}
+
+
+def test_no_volunteer_holds_more_than_three_open_proposals(connection, session, admin):
+    # Twelve fresh needs in one street all want the same kind of help.
+    admin.post("/api/v1/initiatives", json=initiative_payload(
+        name="Burenhulp Garenkokerskwartier", pc4="2011",
+        needs=[need_payload(title=f"Hulp {i}") for i in range(12)]))
+    with unit_of_work() as s:
+        matching.rematch(s, None)
+    session.expire_all()
+    busiest = session.exec(select(func.count()).select_from(Match).where(
+        Match.resource_kind == "volunteer",
+        Match.status.in_(("proposed", "approved", "active"))).group_by(Match.resource_id)
+        .order_by(func.count().desc())).first()
+    assert busiest == MAX_OPEN_PER_VOLUNTEER

@@ -86,3 +86,20 @@ def test_publish_failure_keeps_the_message_pending(connection, session, monkeypa
     stored = session.get(OutboxMessage, message.id)
     assert stored.published_at is None
     assert stored.attempts == 1 and "broker down" in stored.last_error
+
+
+def test_a_message_is_published_only_after_its_transaction_commits(connection, monkeypatch):
+    sent: list[str] = []
+    monkeypatch.setattr(relay, "dispatch", lambda name, payload, **_: sent.append(name))
+    with unit_of_work() as s:
+        outbox.enqueue(s, "initiatives.refresh_profile", initiative_id=1)
+        s.flush()
+        assert sent == []  # written, not yet announced: a worker would not find the change
+    assert sent == ["initiatives.refresh_profile"]
+    try:
+        with unit_of_work() as s:
+            outbox.enqueue(s, "initiatives.refresh_profile", initiative_id=1)
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert sent == ["initiatives.refresh_profile"]  # a rolled-back change is never announced

@@ -1,9 +1,7 @@
 """Listing with filters, Dutch full-text search and keyset pages, the same on both databases."""
 
 import pytest
-from sqlmodel import select
 
-from db.models import Initiative
 from services.search import dutch
 from tests.factories import initiative_payload, need_payload
 
@@ -14,15 +12,35 @@ def names(admin, query: str) -> list[str]:
     return [item["name"] for item in response.json()["items"]]
 
 
-def reference_hits(session, q: str) -> set[str]:
-    """What a search must find: every query term is a prefix of a word in the document."""
-    terms = dutch.query_terms(q)
-    hits = set()
-    for ini in session.exec(select(Initiative).where(Initiative.published.is_(True))):
-        words = ini.search_text.split()
-        if all(any(w.startswith(t) for w in words) for t in terms):
-            hits.add(ini.name)
-    return hits
+CARE = {"AlzheimerMuziekGeluk", "Burenbond", "De Vierstroom", "IKZALZIJN", "Samen Zorgen Buro"}
+VOLUNTEERING = {"AlzheimerMuziekGeluk", "Austerlitz Zorgt", "BUUV",
+                "Betere Buren was- en strijkservice", "BewonersBedrijf Malburgen", "Buddynetwerk",
+                "Burenbond", "De Verzoamelstee", "De Vierstroom", "Huishoudcoaches",
+                "Hulst voor Elkaar", "IKZALZIJN", "KNGF Geleidehonden", "Project Talent",
+                "Samen Zorgen Buro", "Stichting OmaLief"}
+ODD_JOBS = {"Austerlitz Zorgt", "BUUV", "Hulst voor Elkaar"}
+# What each search must find in the demo, written out by hand from the demo texts (not computed
+# with the product's own normaliser, which would agree with any bug in it).
+EXPECTED_HITS = {
+    "mantelzorg": CARE,
+    "mantelzorgers": CARE,  # synonym: mantelzorger → mantelzorg
+    "mantelzorgster": CARE,
+    "vrijwilligers": VOLUNTEERING,
+    "vrijwilligster": VOLUNTEERING,  # synonym: vrijwilligster → vrijwilliger
+    "klusjes": ODD_JOBS,
+    "klussen": ODD_JOBS,
+    "fondsen subsidie": set(),
+    "ouderen eenzaamheid": {"Buddynetwerk", "Stichting OmaLief"},
+    "eenzaam": {"Buddynetwerk", "Stichting OmaLief"},
+    "Haarlem": {"BUUV"},
+    "jongeren": {"Buzinezzclub", "Preventief Interventie Team (PIT)", "Social Brokers",
+                 "Stichting OmaLief", "Survivalkid"},
+    "geleidehond": {"KNGF Geleidehonden"},
+    "coöperatie": {"Austerlitz Zorgt"},
+    "cooperatie": {"Austerlitz Zorgt"},
+    "startsubsidie": {"AlzheimerMuziekGeluk", "Geveltuintjes Deventer"},
+    "buddy": {"Buddynetwerk", "Huishoudcoaches", "Stichting OmaLief"},
+}
 
 
 def test_demo_acceptance_searches(client):
@@ -32,11 +50,19 @@ def test_demo_acceptance_searches(client):
     assert "BUUV" in names(client, "pc4=2011&radius_km=5")
 
 
-@pytest.mark.parametrize("q", ["mantelzorg", "vrijwilligers", "klusjes", "fondsen subsidie",
-                               "ouderen eenzaamheid", "Haarlem", "jongeren", "geleidehond",
-                               "coöperatie", "startsubsidie", "de het een"])
-def test_search_hits_equal_the_reference_on_each_database(admin, session, q):
-    assert set(names(admin, f"q={q}")) == reference_hits(session, q)
+@pytest.mark.parametrize("q", sorted(EXPECTED_HITS))
+def test_search_finds_exactly_the_expected_initiatives_on_each_database(admin, q):
+    assert set(names(admin, f"q={q}")) == EXPECTED_HITS[q]
+
+
+def test_stopwords_alone_do_not_narrow_the_list(admin):
+    assert len(names(admin, "q=de het een")) == 28
+
+
+def test_synonyms_fold_word_forms_people_use():
+    assert dutch.tokens("Mantelzorgers en een mantelzorgster") == ["mantelzorg", "mantelzorg"]
+    assert dutch.tokens("klusjes, klussen en een klusser") == ["klus", "klus", "klus"]
+    assert dutch.tokens("Coöperatie") == ["cooperatie"]
 
 
 def test_lemmas_and_synonyms_merge_word_forms(admin):

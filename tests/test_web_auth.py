@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from db.models import WebSession
+from db.models import Initiative, WebSession
 from db.types import utcnow
+from services.api.app import create_app
+from tests.test_permissions import walk
 
 PASSWORD = "koppel-demo"
 
@@ -101,8 +104,6 @@ def test_next_cannot_send_you_to_another_site(client):
 
 
 def test_broker_sees_explained_suggestions_on_the_profile_page(client, session):
-    from db.models import Initiative
-
     buuv = session.exec(select(Initiative).where(Initiative.name == "BUUV")).one()
     anonymous = BeautifulSoup(client.get(f"/initiatieven/{buuv.id}").text, "html.parser")
     assert anonymous.select("section.suggestions") == []
@@ -113,3 +114,21 @@ def test_broker_sees_explained_suggestions_on_the_profile_page(client, session):
     text = " ".join(blocks[1].get_text(" ").split())
     assert "Vrijwilliger" in text and " km" in text and "beschikbaar" in text
     assert "Haarlems Buurtfonds (demo)" in blocks[0].get_text()
+
+
+def test_every_web_form_refuses_a_post_without_its_csrf_token(client, session):
+    app = create_app(embedded_worker=False)
+    posts = [path for kind, method, path, _ in walk(app.routes)
+             if kind == "web" and method == "POST"]
+    assert {"/login", "/logout", "/broker/matches/{match_id}/approve",
+            "/broker/matches/{match_id}/reject", "/broker/queue/approve",
+            "/broker/needs/new", "/i/{token}/accept"} <= set(posts)
+    with TestClient(app, raise_server_exceptions=False) as browser:
+        web_login(browser, email="broker@demo.koppel.nl")
+        assert signed_in_as(browser) == "broker@demo.koppel.nl"  # cookies: session and CSRF
+        for path in posts:
+            concrete = path.replace("{match_id}", "1").replace("{need_id}", "1") \
+                .replace("{token}", "x")
+            response = browser.post(concrete, data={"note": "zonder token"},
+                                    follow_redirects=False)
+            assert response.status_code == 403, f"POST {path} without a CSRF token"
