@@ -34,6 +34,7 @@ bench: install-dev services
 
 test: install-dev services
 	$(RUN) ruff check .
+	$(RUN) lint-imports
 	$(RUN) pytest
 
 lint: install-dev

@@ -34,7 +34,7 @@ def spread(inputs: engine.Inputs, proposals, cfg: Config) -> dict:
     proposals beyond that, which greedy top-k piles onto popular volunteers, reach nobody.
     """
     volunteer_rows = np.flatnonzero(np.isin(inputs.needs.kind,
-                                            list(engine.kinds_served("volunteer"))))
+                                            list(inputs.codebook.kinds_served("volunteer"))))
     p = proposals["volunteer"]
     usable = assign.top_k(p.resource, p.score, cfg.max_open["volunteer"])
     covered = np.isin(volunteer_rows, p.need[usable]).mean() if len(volunteer_rows) else 0.0
@@ -46,7 +46,8 @@ def spread(inputs: engine.Inputs, proposals, cfg: Config) -> dict:
 def baseline(inputs: engine.Inputs, seed: int = 7) -> dict:
     """Per-pair Python scoring and greedy top-k on a 1% sample of needs and volunteers."""
     rng = np.random.default_rng(seed)
-    rows = np.flatnonzero(np.isin(inputs.needs.kind, list(engine.kinds_served("volunteer"))))
+    rows = np.flatnonzero(np.isin(inputs.needs.kind,
+                                  list(inputs.codebook.kinds_served("volunteer"))))
     rows = np.sort(rng.choice(rows, max(1, len(rows) // 100), replace=False))
     vols = inputs.volunteers
     pick = np.sort(rng.choice(len(vols), max(1, len(vols) // 100), replace=False))
@@ -54,7 +55,7 @@ def baseline(inputs: engine.Inputs, seed: int = 7) -> dict:
                                   else [value[i] for i in pick])
                            for name, value in vols.__dict__.items()})
     sub = engine.Inputs(inputs.needs, sample, inputs.calls, inputs.instruments, inputs.clients,
-                        inputs.n_municipalities)
+                        inputs.n_municipalities, codebook=inputs.codebook, grid=inputs.grid)
     started, examined, scored, done = time.perf_counter(), 0, 0, 0
     for n in rows:
         chosen, seen, eligible = naive.greedy_volunteers(sub, [n], Config())

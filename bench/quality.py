@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from db.vocabulary import get_vocabulary
-from services.search import dutch
-from services.worker.matching import engine, grid
-from services.worker.matching.encode import code_bits, mask
+from core import dutch
+from core.vocabulary import get_vocabulary
+from services.matching.loader import codebook, pc4_grid
+from services.worker.matching import engine
 from services.worker.matching.model import (
     Calls,
     Clients,
@@ -39,25 +39,25 @@ def inputs_from(data: dict) -> engine.Inputs:
                                      + [vocab.label("skills", s) for s in x["skills"]]))
             for x in needs]
     need_arrays = Needs(
-        ids=np.arange(1, n + 1), kind=np.array([code_bits("support_needs")[x["kind"]]
+        ids=np.arange(1, n + 1), kind=np.array([codebook().code_bits("support_needs")[x["kind"]]
                                                 for x in needs], dtype=np.int32),
-        themes=np.array([mask("themes", x["themes"]) for x in needs], dtype=np.uint32),
+        themes=np.array([codebook().mask("themes", x["themes"]) for x in needs], dtype=np.uint32),
         life_groups=np.zeros(n, dtype=np.uint32),
-        skills=np.array([mask("skills", x["skills"]) for x in needs], dtype=np.uint32),
-        availability=np.array([mask("day_parts", x["availability"]) for x in needs],
+        skills=np.array([codebook().mask("skills", x["skills"]) for x in needs], dtype=np.uint32),
+        availability=np.array([codebook().mask("day_parts", x["availability"]) for x in needs],
                               dtype=np.uint32),
-        pc4=grid.indexes([x["pc4"] for x in needs]),
+        pc4=pc4_grid().indexes([x["pc4"] for x in needs]),
         municipality=np.full(n, -1, dtype=np.int32), province=np.full(n, -1, dtype=np.int32),
         phase=np.full(n, -1, dtype=np.int32), legal_form=np.full(n, -1, dtype=np.int32),
         amount=np.full(n, np.nan), hours=np.array([x["hours"] for x in needs], dtype=np.float32),
         has_place=np.zeros(n, dtype=bool), text=text)
     volunteers = Volunteers(
-        ids=np.arange(1, len(vols) + 1), pc4=grid.indexes([x["pc4"] for x in vols]),
+        ids=np.arange(1, len(vols) + 1), pc4=pc4_grid().indexes([x["pc4"] for x in vols]),
         radius_km=np.array([x["radius_km"] for x in vols], dtype=np.float32),
-        availability=np.array([mask("day_parts", x["availability"]) for x in vols],
+        availability=np.array([codebook().mask("day_parts", x["availability"]) for x in vols],
                               dtype=np.uint32),
-        skills=np.array([mask("skills", x["skills"]) for x in vols], dtype=np.uint32),
-        themes=np.array([mask("themes", x["themes"]) for x in vols], dtype=np.uint32),
+        skills=np.array([codebook().mask("skills", x["skills"]) for x in vols], dtype=np.uint32),
+        themes=np.array([codebook().mask("themes", x["themes"]) for x in vols], dtype=np.uint32),
         hours=np.array([x["hours"] for x in vols], dtype=np.float32),
         idle_days=np.array([x["idle_days"] for x in vols], dtype=np.float32),
         text=[dutch.normalise(x["about"]) for x in vols])
@@ -67,7 +67,8 @@ def inputs_from(data: dict) -> engine.Inputs:
     clients = Clients(z.astype(np.int64), z.astype(np.int32), z.astype(np.int32),
                       z.astype(np.uint32), z.astype(np.uint32), z.astype(np.uint32),
                       z.astype(np.float32))
-    return engine.Inputs(need_arrays, volunteers, _empty_calls(), instruments, clients, 0)
+    return engine.Inputs(need_arrays, volunteers, _empty_calls(), instruments, clients, 0,
+                         codebook=codebook(), grid=pc4_grid())
 
 
 def evaluate(path: Path = DEVSET, k: int = 5) -> dict:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import psycopg
 
-from db.vocabulary import get_vocabulary
-from services.worker.matching import grid
+from core.vocabulary import get_vocabulary
+from services.matching.loader import pc4_grid
 
 SIZES = {"municipalities": 342, "initiatives": 50_000, "volunteers": 500_000, "funds": 5_000,
          "clients": 20_000}
@@ -54,7 +54,7 @@ def generate(dsn: str, seed: int = 42, scale: float = 1.0) -> dict[str, int]:
     rng = np.random.default_rng(seed)
     sizes = {k: max(int(v * scale), 12) for k, v in SIZES.items()}
     sizes["municipalities"] = SIZES["municipalities"]
-    codes = [str(c) for c in grid.grid().codes]
+    codes = [str(c) for c in pc4_grid().codes]
     n_mun = sizes["municipalities"]
     # Each municipality gets a contiguous run of postcodes, each province a run of those.
     pc4_muni = np.minimum(np.arange(len(codes)) * n_mun // len(codes), n_mun - 1)
@@ -116,8 +116,8 @@ def generate(dsn: str, seed: int = 42, scale: float = 1.0) -> dict[str, int]:
         vol_avail = _pick(rng, parts, v, 2, 6)
         radius = rng.choice([2, 3, 5, 5, 8, 10, 15], v)
         active = rng.integers(0, 365, v)
-        lat = np.degrees(grid.grid().lat)
-        lon = np.degrees(grid.grid().lon)
+        lat = np.degrees(pc4_grid().lat)
+        lon = np.degrees(pc4_grid().lon)
         _copy(conn, "volunteer", ["municipality_code", "name", "pc4", "latitude", "longitude",
                                   "skills", "themes",
                                   "availability", "hours_per_week", "radius_km", "about",

@@ -8,7 +8,7 @@ from psycopg.types.json import set_json_loads
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from services.config import get_settings
+from core.config import get_settings
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -3,7 +3,9 @@
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -68,3 +70,13 @@ def unit_of_work() -> Iterator[Session]:
         _finish(session, committed=True)
         for callback in callbacks:
             callback()
+
+
+def _request_session() -> Iterator[Session]:
+    with unit_of_work() as session:
+        yield session
+
+
+# One unit of work per request. scope="function": the transaction commits before the response
+# is sent, so a client never reads a 2xx for a write that did not commit.
+SessionDep = Annotated[Session, Depends(_request_session, scope="function")]

@@ -1,6 +1,7 @@
 """Column types shared by the tables."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -31,3 +32,8 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Today's date in the Netherlands (what people mean by 'today' in a form)."""
+    return utcnow().astimezone(ZoneInfo("Europe/Amsterdam")).date()

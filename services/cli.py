@@ -4,8 +4,21 @@ import os
 import sys
 
 import typer
+import uvicorn
+from sqlalchemy.engine import make_url
+from sqlmodel import select
 
-from services.config import get_settings
+from core.config import get_settings
+from core.errors import KoppelError
+from db import migrate
+from db.models import User
+from db.session import unit_of_work
+from services import demo
+from services.auth import service
+from services.brokerage import followup
+from services.outbox import relay
+from services.people import retention
+from services.worker.queues import Queue
 
 app = typer.Typer(help="Koppel: beheer vanaf de opdrachtregel.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -23,8 +36,6 @@ app.add_typer(outbox_app, name="outbox")
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Migrate the configured database to a revision (default: head)."""
-    from db import migrate
-
     migrate.upgrade(revision=revision)
     typer.echo(f"database at {revision}: {_safe_url()}")
 
@@ -32,8 +43,6 @@ def db_upgrade(revision: str = "head") -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Fail when the models and the migrations disagree."""
-    from db import migrate
-
     migrate.check()
     typer.echo("schema matches the models")
 
@@ -41,9 +50,6 @@ def db_check() -> None:
 @demo_app.command("load")
 def demo_load() -> None:
     """Load the publication's example initiatives (idempotent)."""
-    from db.session import unit_of_work
-    from services import demo
-
     with unit_of_work() as session:
         result = demo.load(session)
     typer.echo(
@@ -69,10 +75,6 @@ def user_create(
     name: str = typer.Option("", help="Display name"),
 ) -> None:
     """Create a user with one role and its scope."""
-    from db.session import unit_of_work
-    from services.auth import service
-    from services.errors import KoppelError
-
     try:
         with unit_of_work() as session:
             user = service.create_user(session, email=email, password=password, role=role,
@@ -89,10 +91,7 @@ def user_create(
 def user_first_admin(email: str = typer.Option(...),
                      password: str = typer.Option(...)) -> None:
     """Create the first admin; refused once any admin exists."""
-    from sqlmodel import select
 
-    from db.models import User
-    from db.session import unit_of_work
 
     with unit_of_work() as session:
         if session.exec(select(User.id).where(User.role == "admin")).first() is not None:
@@ -106,9 +105,6 @@ def user_first_admin(email: str = typer.Option(...),
 def retention_run(dry_run: bool = typer.Option(False, "--dry-run",
                                                help="List what would be erased")) -> None:
     """Erase personal data past its retention period (or list it with --dry-run)."""
-    from db.session import unit_of_work
-    from services.people import retention
-
     with unit_of_work() as session:
         report = retention.apply(session, dry_run=dry_run)
     for line in report.lines():
@@ -118,9 +114,6 @@ def retention_run(dry_run: bool = typer.Option(False, "--dry-run",
 @app.command("follow-ups")
 def follow_ups() -> None:
     """Ask "Is de hulp gelukt?" for matches accepted long enough ago (also runs daily)."""
-    from db.session import unit_of_work
-    from services.matching import followup
-
     with unit_of_work() as session:
         asked = followup.ask_due(session)
     typer.echo(f"follow-up asked for {asked} matches")
@@ -129,16 +122,12 @@ def follow_ups() -> None:
 @outbox_app.command("relay")
 def outbox_relay() -> None:
     """Publish outbox messages left pending."""
-    from services.outbox import relay
-
     typer.echo(f"published {relay.publish_pending()} messages")
 
 
 @app.command()
 def serve(host: str | None = None, port: int | None = None, reload: bool = False) -> None:
     """Serve API, web and (without a broker) the in-process worker."""
-    import uvicorn
-
     settings = get_settings()
     uvicorn.run(
         "services.api.app:create_app",
@@ -161,7 +150,6 @@ def worker(
         typer.echo("KOPPEL_REDIS_URL is not set: tasks already run inside `koppel serve`.",
                    err=True)
         raise typer.Exit(2)
-    from services.worker.queues import Queue
 
     args = [sys.executable, "-m", "celery", "-A", "services.worker.app:celery_app", "worker",
             "--loglevel", get_settings().log_level, "--concurrency", str(concurrency),
@@ -181,7 +169,6 @@ def beat() -> None:
 
 
 def _safe_url() -> str:
-    from sqlalchemy.engine import make_url
 
     return make_url(get_settings().sqlalchemy_url).render_as_string(hide_password=True)
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 import db.demo
-from db import geo
+from core import geo
+from core.config import get_settings
+from core.permissions import SYSTEM
 from db.models import (
     Fund,
     Initiative,
@@ -21,8 +23,6 @@ from db.models import (
 )
 from db.types import utcnow
 from services.auth import service as auth
-from services.auth.actor import SYSTEM
-from services.config import get_settings
 from services.initiatives import service as initiatives
 from services.initiatives.schemas import InitiativeCreate
 from services.municipalities import service as municipalities
@@ -31,6 +31,7 @@ from services.people import service as people
 from services.people.schemas import VolunteerCreate
 from services.resources import service as resources
 from services.resources.schemas import CallCreate, FundCreate, InstrumentCreate
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
 DEMO_DIR = Path(db.demo.__file__).parent
@@ -90,7 +91,7 @@ def load(session: Session) -> DemoResult:
     session.add(run)
     session.flush()
     outbox.unbatch(session)
-    outbox.enqueue(session, "matching.full_rematch", run_id=run.id)
+    outbox.enqueue(session, TaskName.FULL_REMATCH, run_id=run.id)
     return result
 
 

@@ -9,7 +9,7 @@ loader or the engine forgets is caught on the database path.
 import math
 from datetime import date
 
-from db import geo
+from core import geo
 from db.models import (
     Fund,
     FundCall,

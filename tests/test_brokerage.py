@@ -3,6 +3,7 @@
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
+from core.vocabulary import get_vocabulary
 from db.models import (
     AuditEvent,
     EscalationStep,
@@ -13,7 +14,6 @@ from db.models import (
     Referral,
     ResidentContact,
 )
-from db.vocabulary import get_vocabulary
 from tests.test_web_auth import csrf_token, web_login
 
 

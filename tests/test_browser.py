@@ -124,8 +124,8 @@ def test_broker_approves_and_the_volunteer_accepts(site, browser):
 
     volunteer.get_by_role("link", name="Uren doorgeven").click()
     check(volunteer)
-    volunteer.fill("#h-hours", "2,5")
-    volunteer.fill("#h-date", date.today().isoformat())
+    volunteer.get_by_label("Aantal uren").fill("2,5")
+    volunteer.get_by_label("Datum").fill(date.today().isoformat())
     volunteer.get_by_role("button", name="Opslaan").click()
     assert "De uren zijn genoteerd" in volunteer.inner_text("main")
 

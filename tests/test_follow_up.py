@@ -8,8 +8,8 @@ from sqlmodel import select
 from db.models import HoursLog, Initiative, MailMessage, Match, Need, Volunteer
 from db.session import unit_of_work
 from db.types import utcnow
+from services.brokerage import tasks as brokerage_tasks
 from services.notifications import service as notifications
-from services.notifications import tasks as mail_tasks
 from tests.test_web_auth import csrf_token, web_login
 
 
@@ -41,8 +41,8 @@ def active_match(session, *, days_ago: int = 0) -> Match:
 
 def test_follow_up_asks_once_and_the_link_records_the_answer(client, session):
     match = active_match(session, days_ago=15)
-    assert mail_tasks.follow_ups.apply().get() >= 1
-    assert mail_tasks.follow_ups.apply().get() == 0  # asked once
+    assert brokerage_tasks.follow_ups.apply().get() >= 1
+    assert brokerage_tasks.follow_ups.apply().get() == 0  # asked once
     mails = session.exec(select(MailMessage).where(MailMessage.match_id == match.id,
                                                    MailMessage.kind == "follow_up")).all()
     assert [m.to_address for m in mails] == ["volunteer@demo.koppel.nl"]
@@ -61,7 +61,7 @@ def test_follow_up_asks_once_and_the_link_records_the_answer(client, session):
 
 def test_recently_accepted_matches_are_not_asked_yet(session):
     match = active_match(session, days_ago=3)
-    mail_tasks.follow_ups.apply().get()
+    brokerage_tasks.follow_ups.apply().get()
     assert session.exec(select(MailMessage).where(MailMessage.match_id == match.id)).all() == []
 
 

@@ -9,13 +9,14 @@ from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
+from core.config import get_settings
 from db.models import Initiative, MailMessage, Match, Need, Volunteer
 from db.types import utcnow
-from services.config import get_settings
 from services.notifications import service as notifications
 from services.notifications import tasks as mail_tasks
 from tests.factories import initiative_payload, need_payload
 from tests.helpers import Inbox, free_port, plain_text
+from tests.test_web import assert_reads_as_dutch
 from tests.test_web_auth import csrf_token, web_login
 
 
@@ -56,6 +57,8 @@ def test_approval_mails_an_invitation_whose_link_accepts_without_login(client, s
     message = smtp.messages[0]
     assert message["Subject"].startswith("Wilt u meedoen?")
     assert message.get_body(preferencelist=("html",)) is not None
+    assert_reads_as_dutch(message.get_body(preferencelist=("html",)).get_content())
+    assert_reads_as_dutch(plain_text(message))
     link = re.search(r"http://127\.0\.0\.1:8000(/i/[^/\s]+/accept)",
                      plain_text(smtp.messages[0])).group(1)
 

@@ -4,8 +4,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.worker.matching import assign, engine, explain, grid, naive
-from services.worker.matching.encode import code_bits
+from core import nl
+from services.matching.loader import codebook, pc4_grid
+from services.worker.matching import assign, engine, naive
 from services.worker.matching.model import (
     Calls,
     Clients,
@@ -19,7 +20,7 @@ N_MUNI, N_PROV = 6, 3
 # The promised caps on open proposals, as literals: a volunteer is never asked for more than
 # three things at once, a Participatiewet client for more than two.
 MAX_OPEN = {"volunteer": 3, "placement": 2}
-AMSTERDAM_AREA = [grid.grid().index[c] for c in ("1011", "1012", "1017", "1018", "1055",
+AMSTERDAM_AREA = [pc4_grid().index[c] for c in ("1011", "1012", "1017", "1018", "1055",
                                                   "1071", "1181", "2011", "2031")]
 
 
@@ -30,7 +31,7 @@ def _masks(rng, n, bits, p=0.3):
 def random_inputs(seed: int) -> engine.Inputs:
     """A small random world around Amsterdam and Haarlem with every kind of resource."""
     rng = np.random.default_rng(seed)
-    n_kinds = len(code_bits("support_needs"))
+    n_kinds = len(codebook().code_bits("support_needs"))
     n = int(rng.integers(1, 30))
     amount = np.where(rng.random(n) < 0.7, rng.integers(0, 60_000, n).astype(float), np.nan)
     needs = Needs(
@@ -78,7 +79,8 @@ def random_inputs(seed: int) -> engine.Inputs:
         restrictions=_masks(rng, k, 9, 0.3), skills=_masks(rng, k, 14),
         availability=_masks(rng, k, 21, 0.3),
         capacity_hours=rng.choice([2.0, 4.0, 8.0], k).astype(np.float32))
-    return engine.Inputs(needs, volunteers, calls, instruments, clients, N_MUNI)
+    return engine.Inputs(needs, volunteers, calls, instruments, clients, N_MUNI,
+                         codebook=codebook(), grid=pc4_grid())
 
 
 # derandomize: CI runs the same 150 worlds every time, so a red run is never a coin toss.
@@ -144,22 +146,22 @@ def test_explanations_are_dutch_sentences():
     reasons = [{"code": "theme", "value": ["elderly_care"]},
                {"code": "distance_km", "value": 2.4},
                {"code": "availability", "value": ["tue_morning", "thu_afternoon"]}]
-    assert explain.sentence(reasons) == \
+    assert nl.explain(reasons) == \
         "Past bij thema Zorg bieden aan ouderen · 2,4 km · beschikbaar di en do"
     money = [{"code": "region", "value": "NL"},
              {"code": "amount", "value": 2500.0, "range": [500.0, 25000.0]},
              {"code": "call_closes", "value": "2026-12-02"}]
-    assert explain.sentence(money) == \
+    assert nl.explain(money) == \
         "landelijk fonds · bedrag € 2.500 past (€ 500–€ 25.000) · ronde sluit 02-12-2026"
 
 
 def test_the_default_engine_asks_one_volunteer_for_at_most_three_needs():
     """Ten needs on one street, one volunteer who fits them all: three proposals, not ten."""
-    street = grid.grid().index["2011"]
+    street = pc4_grid().index["2011"]
     n = 10
     needs = Needs(
-        ids=np.arange(1, n + 1), kind=np.full(n, code_bits("support_needs")["volunteers"],
-                                              dtype=np.int32),
+        ids=np.arange(1, n + 1),
+        kind=np.full(n, codebook().code_bits("support_needs")["volunteers"], dtype=np.int32),
         themes=np.zeros(n, np.uint32), life_groups=np.zeros(n, np.uint32),
         skills=np.zeros(n, np.uint32), availability=np.zeros(n, np.uint32),
         pc4=np.full(n, street, np.int32), municipality=np.zeros(n, np.int32),
@@ -173,7 +175,7 @@ def test_the_default_engine_asks_one_volunteer_for_at_most_three_needs():
         idle_days=np.zeros(1, np.float32), text=["hulp"])
     empty = random_inputs(0)
     inputs = engine.Inputs(needs, volunteer, empty.calls, empty.instruments, empty.clients,
-                           N_MUNI)
+                           N_MUNI, codebook=codebook(), grid=pc4_grid())
     proposals = engine.run(inputs)["volunteer"]
     assert len(proposals.need) == MAX_OPEN["volunteer"]
     greedy = engine.run(inputs, Config(method="greedy"))["volunteer"]

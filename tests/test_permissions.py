@@ -9,6 +9,13 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Mount, Route
 
+from core.permissions import (
+    ANONYMOUS,
+    BUILTIN_PUBLIC_PATHS,
+    PERMISSIONS,
+    Role,
+    scope_for,
+)
 from db.models import (
     Fund,
     Initiative,
@@ -22,13 +29,6 @@ from db.models import (
 from db.session import unit_of_work
 from services.api.app import create_app
 from services.auth import service as auth
-from services.auth.permissions import (
-    ANONYMOUS,
-    BUILTIN_PUBLIC_PATHS,
-    PERMISSIONS,
-    Role,
-    scope_for,
-)
 from services.notifications import service as notifications
 from tests.conftest import token_for
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.search import dutch
+from core import dutch
 from tests.factories import initiative_payload, need_payload
 
 

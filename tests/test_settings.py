@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from services.config import Settings
+from core.config import Settings
 
 
 def test_placeholder_secret_is_refused_in_production(monkeypatch):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.config import get_settings
+from core.config import get_settings
 
 
 def test_healthz_reports_database_and_in_process_worker(client):

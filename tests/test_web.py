@@ -1,10 +1,31 @@
 """The Dutch web pages: the initiative list with filters and search, and the profile page."""
 
+import re
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
+from sqlmodel import select
 
+from core.vocabulary import get_vocabulary
+from db.models import Match
+from services.notifications import service as notifications
 from tests.factories import initiative_payload
+from tests.test_web_auth import web_login
+
+# Codes with an underscore never read as Dutch; a page showing one shows a code, not a label.
+CODES = sorted({item["code"] for lens, value in get_vocabulary().raw.items()
+                if isinstance(value, dict) and "items" in value for item in value["items"]
+                if "_" in item["code"]}, key=len, reverse=True)
+UNDUTCH = re.compile(r"\[\]|\['|'\]|(?<![\d.])\d+\.0(?![\d.])|\bNone\b|\bTrue\b|\bFalse\b|\b(" +
+                     "|".join(map(re.escape, CODES)) + r")\b")
+
+
+def assert_reads_as_dutch(html: str) -> None:
+    """No code, Python list, None or '4.0' in what a reader sees."""
+    text = re.sub(r"https?://\S+", "", BeautifulSoup(html, "html.parser").get_text(" "))
+    found = UNDUTCH.search(text)
+    context = text[max(0, found.start() - 80):found.end() + 80] if found else ""
+    assert found is None, f"'{found.group()}' in: …{context}…"
 
 
 def page(client, path: str, status: int = 200) -> BeautifulSoup:
@@ -98,3 +119,21 @@ def test_unknown_or_unpublished_profile_is_a_dutch_404(client, admin):
     hidden = admin.post("/api/v1/initiatives", json=initiative_payload(published=False)).json()
     page(client, f"/initiatieven/{hidden['id']}", status=404)
     page(client, "/bestaat-niet", status=404)
+
+
+def test_every_page_reads_as_dutch(client, session):
+    match = session.exec(select(Match).where(Match.status == "proposed")
+                         .order_by(Match.id)).first()
+    token = notifications.invitation_token(match.id)
+    anonymous = ["/", "/?q=mantelzorg", "/initiatieven/1", "/login", "/?pc4=12ab",
+                 "/initiatieven/999999", f"/i/{token}/accept", f"/i/{token}/decline",
+                 f"/i/{token}/gelukt", f"/i/{token}/uren", "/dev/mail"]
+    for path in anonymous:
+        assert_reads_as_dutch(client.get(path).text)
+    web_login(client, email="broker@demo.koppel.nl")
+    for path in ["/", "/initiatieven/1", "/broker/queue", f"/broker/matches/{match.id}",
+                 "/broker/follow-up", "/broker/needs/new", "/broker/intakes/new",
+                 "/broker/referrals"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_reads_as_dutch(response.text)

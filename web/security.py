@@ -1,5 +1,7 @@
 """Security headers for every response of the web sub-app."""
 
+from urllib.parse import urlencode
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -58,6 +60,4 @@ def safe_next(target: str | None) -> str:
 
 def next_param(target: str) -> str:
     """The query string that carries the page to return to after login."""
-    from urllib.parse import urlencode
-
     return urlencode({"next": safe_next(target)})

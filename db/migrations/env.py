@@ -4,8 +4,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 import db.models
+from core.config import get_settings
 from db.engine import make_engine
-from services.config import get_settings
 
 config = context.config
 target_metadata = db.models.metadata

@@ -22,7 +22,7 @@ from db.models.audit import AuditEvent  # noqa: E402
 from db.models.brokerage import EscalationStep, Intake, Referral, ResidentContact  # noqa: E402
 from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # noqa: E402
 from db.models.mail import MailMessage  # noqa: E402
-from db.models.matching import DECIDED, HoursLog, Match, MatchingRun  # noqa: E402
+from db.models.matching import HoursLog, Match, MatchingRun  # noqa: E402
 from db.models.municipalities import Municipality  # noqa: E402
 from db.models.outbox import OutboxMessage  # noqa: E402
 from db.models.people import ParticipationClient, Volunteer  # noqa: E402
@@ -31,7 +31,6 @@ from db.models.resources import Fund, FundCall, Instrument  # noqa: E402
 metadata = SQLModel.metadata
 
 __all__ = [
-    "DECIDED",
     "EscalationStep",
     "Intake",
     "Referral",

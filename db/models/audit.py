@@ -1,9 +1,11 @@
 """Audit trail of access to personal data: who, role, what, which subject, why, when."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlmodel import Field, SQLModel
 
+from core.permissions import Scope
 from db.types import UTCDateTime, utcnow
 
 
@@ -11,6 +13,7 @@ class AuditEvent(SQLModel, table=True):
     """One access to personal data. Holds no data values; never edited or deleted."""
 
     __tablename__ = "audit_event"
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),)}
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

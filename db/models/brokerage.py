@@ -1,10 +1,12 @@
 """What brokers record: intakes, escalation steps, referrals, and contacts of offline residents."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
+from core.permissions import Scope
 from db.types import UTCDateTime, utcnow
 
 
@@ -12,6 +14,7 @@ class Intake(SQLModel, table=True):
     """An intake conversation with an initiative, on the publication's intake list."""
 
     __tablename__ = "intake"
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),)}
 
     id: int | None = Field(default=None, primary_key=True)
     initiative_id: int = Field(sa_column=Column(
@@ -45,6 +48,7 @@ class Referral(SQLModel, table=True):
     """A need too big for a neighbour, handed to a professional partner."""
 
     __tablename__ = "referral"
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),)}
 
     id: int | None = Field(default=None, primary_key=True)
     need_id: int = Field(sa_column=Column(Integer, ForeignKey("need.id", ondelete="CASCADE"),

@@ -1,10 +1,12 @@
 """Initiative aggregate: the profile (the publication's intake list), its needs and offers."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, Relationship, SQLModel
 
+from core.permissions import Scope
 from db.models.municipalities import Municipality
 from db.types import UTCDateTime, utcnow
 
@@ -13,6 +15,10 @@ class Initiative(SQLModel, table=True):
     """One initiative's profile."""
 
     __tablename__ = "initiative"
+    # Who reaches a profile, per scope (see core.permissions.covers and scoped).
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),),
+                           Scope.ORGANISATION: (("id", "initiative_id"),),
+                           Scope.PUBLISHED: (("published", None),)}
     __table_args__ = (
         CheckConstraint("founding_year IS NULL OR founding_year BETWEEN 1800 AND 2100",
                         name="founding_year_range"),

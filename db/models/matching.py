@@ -8,9 +8,6 @@ from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
 
-# A match in one of these states was decided by a person; a rematch never touches it.
-DECIDED = ("approved", "rejected", "accepted", "declined", "active", "done")
-
 
 class Match(SQLModel, table=True):
     """A suggestion: need × resource, with a score and the reasons behind it."""
@@ -31,7 +28,8 @@ class Match(SQLModel, table=True):
     reasons: list[dict[str, Any]] = Field(default_factory=list,
                                           sa_column=Column(JSON, nullable=False))
     explanation: str = Field(default="", sa_type=Text)
-    status: str = Field(default="proposed", max_length=20, index=True)
+    # Statuses and their only transitions: services/brokerage/lifecycle.py.
+    status: str = Field(max_length=20, index=True)
     run_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

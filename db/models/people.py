@@ -6,10 +6,12 @@ and never the reason for an exemption.
 """
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.permissions import Scope
 from db.types import UTCDateTime, utcnow
 
 
@@ -17,6 +19,8 @@ class Volunteer(SQLModel, table=True):
     """A volunteer's profile; personal fields are erased when they leave."""
 
     __tablename__ = "volunteer"
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),),
+                           Scope.SELF: (("user_id", "user_id"),)}
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(
@@ -50,6 +54,10 @@ class ParticipationClient(SQLModel, table=True):
     """A Participatiewet client, pseudonymous and owned by the municipality's consultant."""
 
     __tablename__ = "participation_client"
+    # A consultant reaches only their own clients, and only in their own municipality.
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),),
+                           Scope.OWN: (("consultant_user_id", "user_id"),
+                                       ("municipality_code", "municipality_code"))}
     __table_args__ = (UniqueConstraint("municipality_code", "pseudonym",
                                        name="uq_participation_client_pseudonym"),)
 

@@ -1,10 +1,12 @@
 """Resources a need can be matched to: funds with their calls, and municipal instruments."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, Text
 from sqlmodel import Field, SQLModel
 
+from core.permissions import Scope
 from db.types import UTCDateTime, utcnow
 
 
@@ -12,6 +14,7 @@ class Fund(SQLModel, table=True):
     """A charitable fund with its criteria; empty lists mean 'no restriction'."""
 
     __tablename__ = "fund"
+    __scope__: ClassVar = {Scope.ORGANISATION: (("organisation_id", "organisation_id"),)}
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
@@ -54,6 +57,7 @@ class Instrument(SQLModel, table=True):
     """A municipal instrument (rules, money and means, communication) and its desk."""
 
     __tablename__ = "instrument"
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),)}
 
     id: int | None = Field(default=None, primary_key=True)
     municipality_code: str = Field(foreign_key="municipality.code", max_length=6, index=True)

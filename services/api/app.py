@@ -5,16 +5,19 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from core.config import get_settings
 from services.api import errors
+from services.api.deps import resolve_actor
 from services.audit.context import RequestIdMiddleware
 from services.audit.routes import router as audit_router
 from services.auth.routes import router as auth_router
-from services.config import get_settings
+from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
+from services.outbox import relay
 from services.people.routes import router as people_router
 from services.resources.routes import router as resources_router
 from services.system.routes import health_router
@@ -28,8 +31,6 @@ API_PREFIX = "/api/v1"
 
 async def _embedded_beat(interval: float) -> None:
     """In embedded mode (no broker) run the periodic jobs in-process."""
-    from services.outbox import relay
-
     while True:
         await asyncio.sleep(interval)
         try:
@@ -59,6 +60,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
         summary="Matchmaking for civic initiatives in the Dutch social domain",
         version="0.1.0",
         lifespan=_lifespan,
+        dependencies=[Depends(resolve_actor)],
     )
     app.state.embedded_worker = settings.eager_tasks if embedded_worker is None else \
         embedded_worker
@@ -70,6 +72,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(initiatives_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(matching_router, prefix=API_PREFIX)
+    app.include_router(brokerage_router, prefix=API_PREFIX)
     app.include_router(people_router, prefix=API_PREFIX)
     app.include_router(resources_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)

@@ -1,19 +1,11 @@
-"""Named dependencies shared by every router."""
+"""Who is calling the API: the bearer token becomes request.state.actor for every route."""
 
-from collections.abc import Iterator
-from typing import Annotated
+from fastapi import Request
 
-from fastapi import Depends
-from sqlmodel import Session
-
-from db.session import unit_of_work
+from db.session import SessionDep
+from services.auth import service as auth
 
 
-def _session() -> Iterator[Session]:
-    with unit_of_work() as session:
-        yield session
-
-
-# scope="function": the transaction commits before the response is sent, so a client never
-# reads a 2xx for a write that did not commit.
-SessionDep = Annotated[Session, Depends(_session, scope="function")]
+def resolve_actor(request: Request, session: SessionDep) -> None:
+    """Resolve the caller once per request; routes then only check their action."""
+    request.state.actor = auth.actor_for_bearer(session, request.headers.get("authorization"))

@@ -6,11 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from services.api.deps import SessionDep
-from services.api.errors import ERROR_RESPONSES
+from core.errors import ERROR_RESPONSES
+from core.permissions import Allowed
+from db.session import SessionDep
 from services.audit import service
-from services.auth.deps import Allowed
-from services.auth.permissions import Scope
 
 router = APIRouter(tags=["audit"], responses=ERROR_RESPONSES)
 
@@ -36,7 +35,5 @@ def list_audit_events(session: SessionDep, actor: Allowed("audit.list"),
                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
                       before_id: Annotated[int | None, Query(ge=1)] = None):
     """Newest first; staff see their own municipality's events."""
-    municipality = None if actor.scope("audit.list") == Scope.ANY else actor.municipality_code
-    events = service.list_events(session, municipality_code=municipality, limit=limit,
-                                 before_id=before_id)
+    events = service.list_events(session, actor, limit=limit, before_id=before_id)
     return [AuditEventRead.model_validate(e, from_attributes=True) for e in events]

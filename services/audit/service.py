@@ -4,10 +4,10 @@ import logging
 
 from sqlmodel import Session, select
 
+from core.permissions import Actor, scoped
 from db.models import AuditEvent
 from db.session import after_finish, unit_of_work
 from services.audit.context import request_id
-from services.auth.actor import Actor
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +61,11 @@ def record_change(session: Session, *, action: str, subject_type: str,
     after_finish(session, _write)
 
 
-def list_events(session: Session, *, municipality_code: str | None, limit: int,
+def list_events(session: Session, actor: Actor, *, limit: int,
                 before_id: int | None) -> list[AuditEvent]:
-    """Newest events first, optionally of one municipality."""
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if municipality_code is not None:
-        stmt = stmt.where(AuditEvent.municipality_code == municipality_code)
+    """Newest events first, as far as the actor's scope reaches."""
+    stmt = scoped(select(AuditEvent), actor, "audit.list", AuditEvent)
+    stmt = stmt.order_by(AuditEvent.id.desc()).limit(limit)
     if before_id is not None:
         stmt = stmt.where(AuditEvent.id < before_id)
     return list(session.exec(stmt))

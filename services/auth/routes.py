@@ -4,15 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response, status
 
+from core.errors import ERROR_RESPONSES
+from core.permissions import Allowed, permission
 from db.models import User
-from db.session import unit_of_work
-from services.api.deps import SessionDep
-from services.api.errors import ERROR_RESPONSES
+from db.session import SessionDep, unit_of_work
 from services.auth import login as login_flow
 from services.auth import service
-from services.auth.deps import Allowed, permission
 from services.auth.schemas import MeOut, TokenInfo, TokenOut
-from services.people import service as people
 
 router = APIRouter(tags=["auth"], responses=ERROR_RESPONSES)
 
@@ -56,17 +54,3 @@ def me(session: SessionDep, actor: Allowed("me.read")):
     return MeOut(id=user.id, email=user.email, role=user.role, display_name=user.display_name,
                  municipality=user.municipality_code, organisation=user.organisation_id,
                  initiative_id=actor.initiative_id, volunteer_id=actor.volunteer_id)
-
-
-@router.get("/me/export", name="api_me_export")
-def export_me(session: SessionDep, actor: Allowed("me.export")) -> dict:
-    """Everything Koppel holds about you, as JSON."""
-    return people.export_for(session, actor)
-
-
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, name="api_me_delete")
-def delete_me(session: SessionDep, actor: Allowed("me.delete")):
-    """Delete your account: personal data is erased, history is kept without it."""
-    people.erase_account(session, actor.user_id, reason="verzoek van de vrijwilliger",
-                         actor=actor)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)

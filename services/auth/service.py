@@ -7,16 +7,16 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from core.errors import Conflict, KoppelError, NotFound, Unauthorized, ValidationFailed
+from core.permissions import Actor, Role
 from db.models import ApiToken, Organisation, User, Volunteer, WebSession
 from db.types import utcnow
 from services.auth import passwords, throttle
-from services.auth.actor import Actor
-from services.auth.permissions import Role
-from services.errors import Conflict, KoppelError, NotFound, ValidationFailed
 from services.municipalities import service as municipalities
 
 log = logging.getLogger(__name__)
 
+SESSION_COOKIE = "koppel_session"
 TOKEN_LIFETIME = timedelta(days=30)
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
@@ -102,6 +102,26 @@ def ensure_organisation(session: Session, *, kind: str, name: str,
     return org
 
 
+def actor_for_bearer(session: Session, authorization: str | None) -> Actor | None:
+    """The actor behind an `Authorization: Bearer …` header; None without a bearer token.
+
+    A bearer token that is not valid is refused outright rather than read as anonymous.
+    """
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user = user_for_token(session, token.strip())
+    if user is None:
+        raise Unauthorized("Het token is ongeldig, verlopen of ingetrokken.")
+    return actor_for(session, user)
+
+
+def actor_for_cookie(session: Session, token: str | None) -> Actor | None:
+    """The actor of a live web session; None for no cookie or a dead session."""
+    user = user_for_web_session(session, token) if token else None
+    return actor_for(session, user) if user else None
+
+
 def actor_for(session: Session, user: User) -> Actor:
     """The Actor view of a user."""
     initiative_id = None
@@ -148,11 +168,15 @@ def user_for_token(session: Session, token: str) -> User | None:
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        return None
-    row.last_used_at = now
+    user = _active_user(session, row.user_id)
+    if user is not None:
+        row.last_used_at = now
     return user
+
+
+def _active_user(session: Session, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    return user if user is not None and user.is_active else None
 
 
 def list_tokens(session: Session, actor: Actor) -> list[ApiToken]:
@@ -190,10 +214,9 @@ def user_for_web_session(session: Session, token: str) -> User | None:
         session.delete(row)
         session.flush()
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
-        return None
-    row.last_seen_at = now
+    user = _active_user(session, row.user_id)
+    if user is not None:
+        row.last_seen_at = now
     return user
 
 
@@ -203,3 +226,16 @@ def end_web_session(session: Session, token: str) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+
+
+def close_account(session: Session, user: User, *, placeholder: str) -> None:
+    """Make an account unusable and anonymous: no e-mail, no password, no token, no session."""
+    user.email = placeholder
+    user.display_name = ""
+    user.password_hash = passwords.hash_password(secrets.token_urlsafe(32))
+    user.is_active = False
+    for token in session.exec(select(ApiToken).where(ApiToken.user_id == user.id)):
+        token.revoked_at = token.revoked_at or utcnow()
+    for web_session in session.exec(select(WebSession).where(WebSession.user_id == user.id)):
+        session.delete(web_session)
+    session.flush()

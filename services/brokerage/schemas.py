@@ -1,18 +1,19 @@
 """Forms brokers fill in: a need for an offline resident, an intake, an escalation step."""
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from db.vocabulary import get_vocabulary
-from services.initiatives.schemas import (
+from core.fields import (
     HelpedBucket,
     NeedKind,
     ProfessionalBucket,
     VolunteerBucket,
     code_of,
 )
-from services.privacy import NoBsn
+from core.privacy import NoBsn
+from core.vocabulary import get_vocabulary
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Step = code_of("escalation_ladder", "stap")
@@ -67,3 +68,23 @@ class Escalation(BaseModel):
     note: Annotated[str, Field(max_length=1000), NoBsn] = ""
     partner: Annotated[str, Field(max_length=200), NoBsn] = ""
     reason: Annotated[str, Field(max_length=1000), NoBsn] = ""
+
+
+class HoursIn(BaseModel):
+    """Hours given through a match."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hours: Annotated[float, Field(gt=0, le=24)]
+    on_date: date
+    note: Annotated[str, Field(max_length=500), NoBsn] = ""
+
+
+class HoursRead(BaseModel):
+    """Hours as stored."""
+
+    id: int
+    match_id: int
+    hours: float
+    on_date: date
+    logged_by: str

@@ -1,27 +1,30 @@
-"""Broker work on behalf of residents: needs for offline residents, intakes, escalations."""
+"""Brokerage, as other domains and the adapters use it: the match lifecycle, and broker work on
+behalf of residents (needs for offline residents, intakes, escalations, referrals)."""
 
 from sqlmodel import Session, select
 
+from core.errors import NotFound, ValidationFailed
+from core.permissions import Actor, scoped
 from db.models import EscalationStep, Initiative, Intake, Need, Referral, ResidentContact
 from services.audit import service as audit
-from services.auth.actor import Actor
+from services.brokerage.lifecycle import DECIDED, OPEN, MatchStatus
 from services.brokerage.schemas import Escalation, IntakeCreate, ResidentNeed
-from services.errors import NotFound, ValidationFailed
 from services.initiatives import service as initiatives
-from services.initiatives.schemas import NeedCreate
+
+__all__ = ["DECIDED", "OPEN", "MatchStatus", "escalate", "initiatives_of", "ladder",
+           "post_need_for_resident", "record_intake", "referrals"]
 
 
-def initiatives_of(session: Session, actor: Actor) -> list[Initiative]:
-    """Initiatives of the broker's municipality, by name."""
+def initiatives_of(session: Session, actor: Actor,
+                   action: str = "broker.on_behalf") -> list[Initiative]:
+    """Initiatives the actor may do this broker work for, by name."""
     stmt = select(Initiative).order_by(Initiative.sort_name)
-    if actor.municipality_code:
-        stmt = stmt.where(Initiative.municipality_code == actor.municipality_code)
-    return list(session.exec(stmt))
+    return list(session.exec(scoped(stmt, actor, action, Initiative)))
 
 
 def post_need_for_resident(session: Session, actor: Actor, data: ResidentNeed) -> Need:
     """Add a need to an initiative of the municipality with the resident's minimal contact."""
-    need = initiatives.add_need(session, data.initiative_id, NeedCreate(
+    need = initiatives.add_need(session, data.initiative_id, initiatives.NeedCreate(
         kind=data.kind, title=data.title, description=data.description,
         hours_per_week=data.hours_per_week), actor)
     contact = ResidentContact(need_id=need.id, name=data.resident_name,
@@ -72,9 +75,7 @@ def referrals(session: Session, actor: Actor) -> list[tuple[Referral, Need, Init
     """Referrals of the actor's municipality, newest first."""
     stmt = select(Referral, Need, Initiative).join(Need, Need.id == Referral.need_id).join(
         Initiative, Initiative.id == Need.initiative_id).order_by(Referral.id.desc())
-    if actor.municipality_code:
-        stmt = stmt.where(Referral.municipality_code == actor.municipality_code)
-    return list(session.exec(stmt))
+    return list(session.exec(scoped(stmt, actor, "referral.list", Referral)))
 
 
 def ladder(session: Session, need_id: int) -> list[EscalationStep]:

@@ -1,9 +1,8 @@
 """Derived views of a profile: Dutch labels, the search document, completeness, sort key."""
 
-from db import geo
+from core import dutch, geo
+from core.vocabulary import get_vocabulary
 from db.models import Initiative, Need, Offer
-from db.vocabulary import get_vocabulary
-from services.search import dutch
 
 # Single-valued lens fields and the vocabulary lens that labels them.
 LENS_FIELDS = {

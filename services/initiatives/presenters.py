@@ -1,8 +1,8 @@
 """Turn initiative rows into response schemas (Dutch labels included)."""
 
-from db import geo
+from core import geo
+from core.vocabulary import get_vocabulary
 from db.models import Initiative, Need, Offer
-from db.vocabulary import get_vocabulary
 from services.initiatives import documents
 from services.initiatives.schemas import (
     InitiativeRead,

@@ -9,11 +9,11 @@ from sqlalchemy import and_, exists, or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from db import fulltext, geo
+from core import dutch, geo
+from core.errors import ValidationFailed
+from db import fulltext
 from db.models import Initiative, InitiativeLabel, Need
-from services.errors import ValidationFailed
 from services.initiatives.schemas import InitiativeQuery
-from services.search import dutch
 
 
 @dataclass

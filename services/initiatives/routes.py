@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from core.errors import ERROR_RESPONSES
+from core.permissions import Actor, Allowed, covers
 from db.models import Initiative
-from services.api.deps import SessionDep
-from services.api.errors import ERROR_RESPONSES
-from services.auth.actor import Actor
-from services.auth.deps import Allowed
+from db.session import SessionDep
 from services.initiatives import presenters, queries, service
 from services.initiatives.schemas import (
     InitiativeCreate,
@@ -29,7 +28,7 @@ router = APIRouter(prefix="/initiatives", tags=["initiatives"], responses=ERROR_
 
 def _read(initiative: Initiative, actor: Actor | None) -> InitiativeRead:
     return presenters.initiative_read(
-        initiative, show_contact=service.in_scope(actor, "initiative.contact", initiative))
+        initiative, show_contact=covers(actor, "initiative.contact", initiative))
 
 
 @router.get("", response_model=InitiativePage, name="api_initiative_list")

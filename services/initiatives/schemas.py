@@ -3,67 +3,37 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
 
-from db import geo
-from db.vocabulary import UnknownCode, get_vocabulary
-from services.privacy import NoBsn
-
-OFFER_PLACE = "participation_place"
-
-
-def code_of(lens: str, what: str):
-    """An Annotated str that must be a code of a vocabulary lens."""
-
-    def _check(value: str) -> str:
-        try:
-            return get_vocabulary().check(lens, value)
-        except UnknownCode:
-            raise ValueError(f"onbekende code '{value}' voor {what}") from None
-
-    return Annotated[str, AfterValidator(_check)]
-
-
-def _check_offer_kind(value: str) -> str:
-    if value == OFFER_PLACE or value in get_vocabulary().codes("informal_help_tasks"):
-        return value
-    raise ValueError(f"onbekende code '{value}' voor soort aanbod")
-
-
-def _check_pc4(value: str) -> str:
-    value = value.strip()
-    if len(value) != 4 or not value.isdigit() or value[0] == "0":
-        raise ValueError("een postcode bestaat uit vier cijfers, zoals 2011")
-    if geo.lookup(value) is None:
-        raise ValueError(f"postcode {value} bestaat niet")
-    return value
-
-
-PC4 = Annotated[str, AfterValidator(_check_pc4)]
-Theme = code_of("themes", "thema")
-LifeGroup = code_of("life_groups", "levensdomein")
-FundingSource = code_of("funding_sources", "financieringsbron")
-Skill = code_of("skills", "vaardigheid")
-DayPart = code_of("day_parts", "dagdeel")
-NeedKind = code_of("support_needs", "soort behoefte")
-NeedStatus = code_of("need_statuses", "status")
-OfferKind = Annotated[str, AfterValidator(_check_offer_kind)]
-Scope = code_of("scopes", "werkgebied")
-ActorType = code_of("actor_types", "type initiatiefnemer")
-AddedValue = code_of("added_value", "toegevoegde waarde")
-TransformationRole = code_of("transformation_role", "rol in de transformatie")
-GovernmentRelation = code_of("government_relation", "relatie met de overheid")
-Phase = code_of("phases", "fase")
-Threshold = code_of("thresholds", "drempel")
-InitiatorKind = code_of("initiator_kinds", "initiatiefnemer")
-TargetFocus = code_of("target_focus", "doelgroep")
-LegalForm = code_of("legal_forms", "rechtsvorm")
-VolunteerBucket = code_of("bucket_volunteers", "aantal vrijwilligers")
-ProfessionalBucket = code_of("bucket_professionals", "aantal professionals")
-HelpedBucket = code_of("bucket_people_helped", "aantal geholpen mensen")
-RevenueBucket = code_of("bucket_revenue", "omzet")
-Title = Annotated[str, Field(min_length=1, max_length=200), NoBsn]
-LongText = Annotated[str, Field(max_length=10_000), NoBsn]
+from core.fields import (
+    PC4,
+    ActorType,
+    AddedValue,
+    DayPart,
+    FundingSource,
+    GovernmentRelation,
+    HelpedBucket,
+    InitiatorKind,
+    LegalForm,
+    LifeGroup,
+    LongText,
+    MunicipalityCode,
+    NeedKind,
+    NeedStatus,
+    OfferKind,
+    Phase,
+    ProfessionalBucket,
+    RevenueBucket,
+    Scope,
+    Skill,
+    TargetFocus,
+    Theme,
+    Threshold,
+    Title,
+    TransformationRole,
+    VolunteerBucket,
+)
+from core.privacy import NoBsn
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -161,7 +131,7 @@ class ProfileFields(BaseModel):
     model_config = _STRICT
 
     description: LongText = ""
-    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    municipality: MunicipalityCode | None = None
     pc4: PC4 | None = None
     website: HttpUrl | None = None
     themes: list[Theme] = []
@@ -285,7 +255,7 @@ class InitiativeQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     q: Annotated[str, Field(max_length=200), NoBsn] | None = None
-    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    municipality: MunicipalityCode | None = None
     theme: Theme | None = None
     life_group: LifeGroup | None = None
     actor_type: ActorType | None = None

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from db import geo
+from core import geo
+from core.errors import Conflict, NotFound, ValidationFailed, refuse_nulls
+from core.permissions import SYSTEM, Actor, Scope, allows, covers
+from core.vocabulary import get_vocabulary
 from db.models import Initiative, InitiativeLabel, Need, Offer, Organisation
 from db.types import utcnow
-from db.vocabulary import get_vocabulary
-from services.auth.actor import SYSTEM, Actor, scope_of
-from services.auth.permissions import Scope
-from services.errors import Conflict, NotFound, ValidationFailed
 from services.initiatives import documents
+from services.initiatives.documents import need_text as need_text  # the words matching reads
 from services.initiatives.schemas import (
     InitiativeCreate,
     InitiativeUpdate,
@@ -25,15 +25,13 @@ from services.initiatives.schemas import (
     OfferCreate,
     OfferUpdate,
 )
-from services.matching import followup
 from services.municipalities import service as municipalities
 from services.outbox import service as outbox
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
 
 MULTI_LENSES = ("themes", "life_groups", "funding_sources")
-REFRESH_TASK = "initiatives.refresh_profile"
-REMATCH_TASK = "matching.rematch_needs"
 # Profile columns copied one-to-one from the request schema.
 SCALAR_FIELDS = (
     "name", "scope", "description", "pc4", "website", "actor_type", "actor_subtype",
@@ -62,24 +60,12 @@ def get(session: Session, initiative_id: int) -> Initiative:
     return initiative
 
 
-def in_scope(actor: Actor | None, action: str, initiative: Initiative) -> bool:
-    """Whether the actor's scope for action covers this initiative."""
-    scope = scope_of(actor, action)
-    return (
-        scope == Scope.ANY
-        or (scope == Scope.PUBLISHED and initiative.published)
-        or (scope == Scope.MUNICIPALITY and actor is not None
-            and initiative.municipality_code == actor.municipality_code)
-        or (scope == Scope.ORGANISATION and actor is not None
-            and initiative.id == actor.initiative_id)
-    )
-
-
 def get_visible(session: Session, actor: Actor | None, initiative_id: int) -> Initiative:
-    """An initiative the actor may see: published, or within their scope. Else NotFound."""
+    """An initiative the actor may see: published (to anyone allowed to read profiles at all),
+    or within their scope. Else NotFound."""
     initiative = get(session, initiative_id)
-    if not (in_scope(actor, "initiative.read", initiative)
-            or (initiative.published and scope_of(actor, "initiative.read") is not None)):
+    if not (covers(actor, "initiative.read", initiative)
+            or (initiative.published and allows(actor, "initiative.read"))):
         raise NotFound(f"Initiatief {initiative_id} bestaat niet.")
     return initiative
 
@@ -88,7 +74,7 @@ def get_editable(session: Session, actor: Actor, initiative_id: int,
                  action: str = "initiative.update") -> Initiative:
     """An initiative the actor may change; others answer NotFound, never Forbidden."""
     initiative = get(session, initiative_id)
-    if not in_scope(actor, action, initiative):
+    if not covers(actor, action, initiative):
         raise NotFound(f"Initiatief {initiative_id} bestaat niet.")
     return initiative
 
@@ -126,9 +112,7 @@ def update(session: Session, initiative_id: int, data: InitiativeUpdate,
     """Change the fields sent in data; null clears an optional field."""
     initiative = get_editable(session, actor, initiative_id)
     values = data.model_dump(exclude_unset=True)
-    for required in ("name", "scope"):
-        if required in values and values[required] is None:
-            raise ValidationFailed({required: "dit veld is verplicht"})
+    refuse_nulls(values, ("name", "scope"))
     if (actor.scope("initiative.update") == Scope.MUNICIPALITY and "municipality" in values
             and values["municipality"] != actor.municipality_code):
         raise ValidationFailed({"municipality": "alleen uw eigen gemeente"})
@@ -161,12 +145,18 @@ def add_need(session: Session, initiative_id: int, data: NeedCreate,
     return need
 
 
+def _part(session: Session, model: type[Need] | type[Offer], initiative_id: int, part_id: int,
+          what: str) -> Need | Offer:
+    """A need or offer of this initiative, or NotFound."""
+    part = session.get(model, part_id)
+    if part is None or part.initiative_id != initiative_id:
+        raise NotFound(f"{what} {part_id} bestaat niet bij initiatief {initiative_id}.")
+    return part
+
+
 def get_need(session: Session, initiative_id: int, need_id: int) -> Need:
     """One need of an initiative, or NotFound."""
-    need = session.get(Need, need_id)
-    if need is None or need.initiative_id != initiative_id:
-        raise NotFound(f"Behoefte {need_id} bestaat niet bij initiatief {initiative_id}.")
-    return need
+    return _part(session, Need, initiative_id, need_id, "Behoefte")
 
 
 def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUpdate,
@@ -175,9 +165,7 @@ def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUp
     initiative = get_editable(session, actor, initiative_id)
     need = get_need(session, initiative_id, need_id)
     values = data.model_dump(exclude_unset=True)
-    for required in ("kind", "title", "status"):
-        if required in values and values[required] is None:
-            raise ValidationFailed({required: "dit veld is verplicht"})
+    refuse_nulls(values, ("kind", "title", "status"))
     merged = {k: getattr(need, k) for k in ("kind", "amount_eur", "hours_per_week", "skills")}
     merged |= values
     errors = _need_errors(merged["kind"], merged)
@@ -188,7 +176,8 @@ def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUp
     need.updated_at = utcnow()
     session.flush()
     if values.get("status") == "fulfilled":
-        followup.close_need(session, need)
+        # Brokerage answers "Is de hulp gelukt?" for the need's active matches.
+        outbox.enqueue(session, TaskName.NEED_CLOSED, need_id=need.id)
     _after_change(session, initiative)
     return need
 
@@ -197,10 +186,7 @@ def delete_need(session: Session, initiative_id: int, need_id: int,
                 actor: Actor = SYSTEM) -> None:
     """Remove a need."""
     initiative = get_editable(session, actor, initiative_id)
-    need = get_need(session, initiative_id, need_id)
-    initiative.needs.remove(need)  # delete-orphan removes the row
-    session.flush()
-    _after_change(session, initiative)
+    _remove(session, initiative, initiative.needs, get_need(session, initiative_id, need_id))
 
 
 def add_offer(session: Session, initiative_id: int, data: OfferCreate,
@@ -216,10 +202,7 @@ def add_offer(session: Session, initiative_id: int, data: OfferCreate,
 
 def get_offer(session: Session, initiative_id: int, offer_id: int) -> Offer:
     """One offer of an initiative, or NotFound."""
-    offer = session.get(Offer, offer_id)
-    if offer is None or offer.initiative_id != initiative_id:
-        raise NotFound(f"Aanbod {offer_id} bestaat niet bij initiatief {initiative_id}.")
-    return offer
+    return _part(session, Offer, initiative_id, offer_id, "Aanbod")
 
 
 def update_offer(session: Session, initiative_id: int, offer_id: int, data: OfferUpdate,
@@ -228,9 +211,8 @@ def update_offer(session: Session, initiative_id: int, offer_id: int, data: Offe
     initiative = get_editable(session, actor, initiative_id)
     offer = get_offer(session, initiative_id, offer_id)
     values = data.model_dump(exclude_unset=True)
+    refuse_nulls(values, ("kind", "capacity", "no_paid_work_replaced"))
     for key, value in values.items():
-        if value is None and key in ("kind", "capacity", "no_paid_work_replaced"):
-            raise ValidationFailed({key: "dit veld is verplicht"})
         setattr(offer, key, value)
     offer.updated_at = utcnow()
     session.flush()
@@ -242,8 +224,11 @@ def delete_offer(session: Session, initiative_id: int, offer_id: int,
                  actor: Actor = SYSTEM) -> None:
     """Remove an offer."""
     initiative = get_editable(session, actor, initiative_id)
-    offer = get_offer(session, initiative_id, offer_id)
-    initiative.offers.remove(offer)
+    _remove(session, initiative, initiative.offers, get_offer(session, initiative_id, offer_id))
+
+
+def _remove(session: Session, initiative: Initiative, parts: list, part: Need | Offer) -> None:
+    parts.remove(part)  # delete-orphan removes the row
     session.flush()
     _after_change(session, initiative)
 
@@ -261,10 +246,10 @@ def _after_change(session: Session, initiative: Initiative) -> None:
     # finds it; the worker recomputes it with the completeness score as a safety net.
     initiative.search_text = documents.search_document(initiative)
     session.flush()
-    outbox.enqueue(session, REFRESH_TASK, initiative_id=initiative.id)
+    outbox.enqueue(session, TaskName.REFRESH_PROFILE, initiative_id=initiative.id)
     need_ids = [need.id for need in initiative.needs]
     if need_ids:
-        outbox.enqueue(session, REMATCH_TASK, need_ids=need_ids)
+        outbox.enqueue(session, TaskName.REMATCH_NEEDS, need_ids=need_ids)
 
 
 def _current_values(initiative: Initiative) -> dict[str, Any]:

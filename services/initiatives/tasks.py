@@ -4,16 +4,17 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
+from core.errors import NotFound
 from db.session import unit_of_work
-from services.errors import NotFound
 from services.initiatives import service
 from services.worker.app import celery_app
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
 
 
 @celery_app.task(
-    name="initiatives.refresh_profile",
+    name=TaskName.REFRESH_PROFILE,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,

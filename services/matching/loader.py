@@ -2,13 +2,15 @@
 
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
 import numpy as np
 from sqlalchemy import ARRAY, DateTime, Integer, and_, any_, cast, false, func, or_, type_coerce
 from sqlmodel import Session, select
 
+from core import dutch, geo
+from core.vocabulary import get_vocabulary
 from db.models import (
-    DECIDED,
     Fund,
     FundCall,
     Initiative,
@@ -22,14 +24,13 @@ from db.models import (
     Volunteer,
 )
 from db.types import utcnow
-from services.initiatives import documents
-from services.search import dutch
-from services.worker.matching import grid
-from services.worker.matching.encode import code_bits, mask
+from services.brokerage.service import DECIDED, OPEN, MatchStatus
+from services.initiatives import service as initiatives
+from services.worker.matching.encode import Codebook
 from services.worker.matching.engine import Inputs, pair_keys
+from services.worker.matching.grid import Grid
 from services.worker.matching.model import Calls, Clients, Instruments, Needs, Volunteers
 
-OPEN_STATUSES = ("approved", "accepted", "active")
 IN_CHUNK = 5000
 
 
@@ -54,8 +55,29 @@ class Places:
         return self.province_index.get(province, -1) if province else -1
 
 
-def _bit(lens: str, code: str | None) -> int:
-    return code_bits(lens).get(code, -1) if code else -1
+# The lenses the engine compares as bit masks.
+ENGINE_LENSES = ("support_needs", "themes", "life_groups", "skills", "day_parts", "phases",
+                 "legal_forms", "client_restrictions")
+# Which vocabulary entry says what each kind of resource serves (a placement is people's work).
+SERVES_FROM = {"volunteer": "volunteer", "fund": "fund", "instrument": "instrument",
+               "placement": "volunteer"}
+
+
+@cache
+def codebook() -> Codebook:
+    """The vocabulary as the engine reads it: bit positions, and what each resource serves."""
+    vocab = get_vocabulary()
+    needs = vocab.items("support_needs")
+    return Codebook.build(
+        {lens: vocab.codes(lens) for lens in ENGINE_LENSES},
+        {kind: [i["code"] for i in needs if source in i.get("matches", [])]
+         for kind, source in SERVES_FROM.items()})
+
+
+@cache
+def pc4_grid() -> Grid:
+    """The located PC4 areas as the engine reads them."""
+    return Grid(*geo.located())
 
 
 def _rows(session: Session, stmt) -> list:
@@ -80,6 +102,7 @@ def _chunks(ids: list[int]):
 
 def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> Needs:
     """Open needs (all, or the given ones) with their initiative's attributes."""
+    codes = codebook()
     stmt = (select(Need.id, Need.kind, Need.title, Need.description, Need.skills,
                    Need.availability, Need.amount_eur, Need.hours_per_week, Initiative.id,
                    Initiative.pc4, Initiative.municipality_code, Initiative.phase,
@@ -109,21 +132,22 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
         key = (r[1], r[2], r[3], tuple(r[4] or ()))
         if key not in vocab_text:
             need = Need(kind=r[1], title=r[2], description=r[3], skills=list(r[4] or ()))
-            vocab_text[key] = dutch.normalise(" ".join(documents.need_text(need)))
+            vocab_text[key] = dutch.normalise(" ".join(initiatives.need_text(need)))
         texts.append(vocab_text[key])
     return Needs(
         ids=np.array([r[0] for r in rows], dtype=np.int64),
-        kind=np.array([_bit("support_needs", r[1]) for r in rows], dtype=np.int32),
-        themes=np.array([mask("themes", labels[r[8]]["themes"]) for r in rows], dtype=np.uint32),
-        life_groups=np.array([mask("life_groups", labels[r[8]]["life_groups"]) for r in rows],
-                             dtype=np.uint32),
-        skills=np.array([mask("skills", r[4]) for r in rows], dtype=np.uint32),
-        availability=np.array([mask("day_parts", r[5]) for r in rows], dtype=np.uint32),
-        pc4=grid.indexes([r[9] for r in rows]),
+        kind=np.array([codes.bit("support_needs", r[1]) for r in rows], dtype=np.int32),
+        themes=np.array([codes.mask("themes", labels[r[8]]["themes"]) for r in rows],
+                        dtype=np.uint32),
+        life_groups=np.array([codes.mask("life_groups", labels[r[8]]["life_groups"])
+                              for r in rows], dtype=np.uint32),
+        skills=np.array([codes.mask("skills", r[4]) for r in rows], dtype=np.uint32),
+        availability=np.array([codes.mask("day_parts", r[5]) for r in rows], dtype=np.uint32),
+        pc4=pc4_grid().indexes([r[9] for r in rows]),
         municipality=np.array([places.muni(r[10]) for r in rows], dtype=np.int32),
         province=np.array([places.province_of(r[10]) for r in rows], dtype=np.int32),
-        phase=np.array([_bit("phases", r[11]) for r in rows], dtype=np.int32),
-        legal_form=np.array([_bit("legal_forms", r[12]) for r in rows], dtype=np.int32),
+        phase=np.array([codes.bit("phases", r[11]) for r in rows], dtype=np.int32),
+        legal_form=np.array([codes.bit("legal_forms", r[12]) for r in rows], dtype=np.int32),
         amount=np.array([np.nan if r[6] is None else r[6] for r in rows], dtype=np.float64),
         hours=np.array([np.nan if r[7] is None else r[7] for r in rows], dtype=np.float32),
         has_place=np.array([r[8] in places_offered for r in rows], dtype=bool),
@@ -140,7 +164,7 @@ def _boxes(needs: Needs, radius_km: float) -> list[tuple[float, ...]] | None:
     located = np.unique(needs.pc4[needs.pc4 >= 0])
     if len(located) > MAX_BOXES:
         return None
-    g = grid.grid()
+    g = pc4_grid()
     boxes = []
     for lat, lon in zip(np.degrees(g.lat[located]), np.degrees(g.lon[located]), strict=True):
         dlat = radius_km / 111.0
@@ -168,6 +192,7 @@ def _in_boxes(stmt, boxes):
 
 def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
     """Volunteers who can be asked (in a targeted run: only those near the needs)."""
+    codes = codebook()
     # Read the timestamp without the UTC decorator: 500k rows make its per-row cost visible.
     active = type_coerce(Volunteer.last_active_at, DateTime(timezone=True))
     stmt = select(Volunteer.id, Volunteer.pc4, Volunteer.radius_km, Volunteer.availability,
@@ -180,11 +205,11 @@ def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
     texts: dict[str, str] = {}
     return Volunteers(
         ids=np.array([r[0] for r in rows], dtype=np.int64),
-        pc4=grid.indexes([r[1] for r in rows]),
+        pc4=pc4_grid().indexes([r[1] for r in rows]),
         radius_km=np.array([r[2] for r in rows], dtype=np.float32),
-        availability=np.array([mask("day_parts", r[3]) for r in rows], dtype=np.uint32),
-        skills=np.array([mask("skills", r[4]) for r in rows], dtype=np.uint32),
-        themes=np.array([mask("themes", r[5]) for r in rows], dtype=np.uint32),
+        availability=np.array([codes.mask("day_parts", r[3]) for r in rows], dtype=np.uint32),
+        skills=np.array([codes.mask("skills", r[4]) for r in rows], dtype=np.uint32),
+        themes=np.array([codes.mask("themes", r[5]) for r in rows], dtype=np.uint32),
         hours=np.array([r[6] for r in rows], dtype=np.float32),
         idle_days=np.array([((now if r[7].tzinfo else naive_now) - r[7]).days for r in rows],
                            dtype=np.float32),
@@ -210,6 +235,7 @@ def load_calls(session: Session, places: Places, today: date) -> Calls:
 
 
 def _fetch_calls(session: Session, places: Places, today: date) -> Calls:
+    codes = codebook()
     rows = session.exec(select(FundCall, Fund).join(Fund, Fund.id == FundCall.fund_id).where(
         Fund.active.is_(True), FundCall.opens_on <= today, FundCall.closes_on >= today
     ).order_by(FundCall.id)).all()
@@ -224,17 +250,17 @@ def _fetch_calls(session: Session, places: Places, today: date) -> Calls:
     return Calls(
         fund_ids=np.array([f.id for _c, f in rows], dtype=np.int64),
         call_ids=np.array([c.id for c, _f in rows], dtype=np.int64),
-        themes=np.array([mask("themes", f.themes) for _c, f in rows], dtype=np.uint32),
-        life_groups=np.array([mask("life_groups", f.life_groups) for _c, f in rows],
+        themes=np.array([codes.mask("themes", f.themes) for _c, f in rows], dtype=np.uint32),
+        life_groups=np.array([codes.mask("life_groups", f.life_groups) for _c, f in rows],
                              dtype=np.uint32),
         national=np.array(national, dtype=bool),
         provinces=np.array(provinces, dtype=np.uint32),
         municipalities=munis,
-        need_kinds=np.array([mask("support_needs", f.need_kinds) for _c, f in rows],
+        need_kinds=np.array([codes.mask("support_needs", f.need_kinds) for _c, f in rows],
                             dtype=np.uint32),
-        legal_forms=np.array([mask("legal_forms", f.legal_forms) for _c, f in rows],
+        legal_forms=np.array([codes.mask("legal_forms", f.legal_forms) for _c, f in rows],
                              dtype=np.uint32),
-        phases=np.array([mask("phases", f.phases) for _c, f in rows], dtype=np.uint32),
+        phases=np.array([codes.mask("phases", f.phases) for _c, f in rows], dtype=np.uint32),
         min_amount=np.array([f.min_amount_eur for _c, f in rows], dtype=np.float64),
         max_amount=np.array([min(f.max_amount_eur, c.max_grant_eur or f.max_amount_eur)
                              for c, f in rows], dtype=np.float64),
@@ -249,6 +275,7 @@ def _fetch_calls(session: Session, places: Places, today: date) -> Calls:
 
 def load_instruments(session: Session, places: Places, munis: set[str] | None) -> Instruments:
     """Active instruments (optionally of some municipalities)."""
+    codes = codebook()
     stmt = select(Instrument).where(Instrument.active.is_(True)).order_by(Instrument.id)
     if munis is not None:
         stmt = stmt.where(Instrument.municipality_code.in_(sorted(munis) or ["-"]))
@@ -256,10 +283,10 @@ def load_instruments(session: Session, places: Places, munis: set[str] | None) -
     return Instruments(
         ids=np.array([i.id for i in rows], dtype=np.int64),
         municipality=np.array([places.muni(i.municipality_code) for i in rows], dtype=np.int32),
-        need_kinds=np.array([mask("support_needs", i.need_kinds) for i in rows],
+        need_kinds=np.array([codes.mask("support_needs", i.need_kinds) for i in rows],
                             dtype=np.uint32),
-        phases=np.array([mask("phases", i.phases) for i in rows], dtype=np.uint32),
-        legal_forms=np.array([mask("legal_forms", i.legal_forms) for i in rows],
+        phases=np.array([codes.mask("phases", i.phases) for i in rows], dtype=np.uint32),
+        legal_forms=np.array([codes.mask("legal_forms", i.legal_forms) for i in rows],
                              dtype=np.uint32),
         max_amount=np.array([np.nan if i.max_amount_eur is None else i.max_amount_eur
                              for i in rows], dtype=np.float64),
@@ -269,6 +296,7 @@ def load_instruments(session: Session, places: Places, munis: set[str] | None) -
 
 def load_clients(session: Session, places: Places, munis: set[str] | None) -> Clients:
     """Open, unerased client records (optionally of some municipalities)."""
+    codes = codebook()
     stmt = select(ParticipationClient).where(ParticipationClient.erased_at.is_(None),
                                              ParticipationClient.closed_at.is_(None))
     if munis is not None:
@@ -277,11 +305,11 @@ def load_clients(session: Session, places: Places, munis: set[str] | None) -> Cl
     return Clients(
         ids=np.array([c.id for c in rows], dtype=np.int64),
         municipality=np.array([places.muni(c.municipality_code) for c in rows], dtype=np.int32),
-        pc4=grid.indexes([c.pc4 for c in rows]),
-        restrictions=np.array([mask("client_restrictions", c.restrictions) for c in rows],
+        pc4=pc4_grid().indexes([c.pc4 for c in rows]),
+        restrictions=np.array([codes.mask("client_restrictions", c.restrictions) for c in rows],
                               dtype=np.uint32),
-        skills=np.array([mask("skills", c.skills) for c in rows], dtype=np.uint32),
-        availability=np.array([mask("day_parts", c.availability) for c in rows],
+        skills=np.array([codes.mask("skills", c.skills) for c in rows], dtype=np.uint32),
+        availability=np.array([codes.mask("day_parts", c.availability) for c in rows],
                               dtype=np.uint32),
         capacity_hours=np.array([c.capacity_hours_per_week for c in rows], dtype=np.float32),
     )
@@ -306,6 +334,8 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
         instruments=load_instruments(session, places, munis),
         clients=load_clients(session, places, munis),
         n_municipalities=len(places.codes),
+        codebook=codebook(),
+        grid=pc4_grid(),
     )
     _load_history(session, inputs, targeted, boxes)
     return inputs, places
@@ -327,7 +357,7 @@ def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) 
         # The proposals of other needs stay, so they count as exposure too; look only at the
         # resources this run can propose.
         in_scope = set(ids)
-        statuses = OPEN_STATUSES + ("proposed",)
+        statuses = (*OPEN, MatchStatus.PROPOSED.value)
         for kind, res_ids in (("volunteer", inputs.volunteers.ids),
                               ("placement", inputs.clients.ids)):
             for condition in _ids_in(session, Match.resource_id, res_ids.tolist()):
@@ -339,7 +369,7 @@ def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) 
     else:
         for kind, res_id, count in _rows(session, select(
                 Match.resource_kind, Match.resource_id, func.count()).where(
-                Match.status.in_(OPEN_STATUSES),
+                Match.status.in_(OPEN),
                 Match.resource_kind.in_(("volunteer", "placement")))
                 .group_by(Match.resource_kind, Match.resource_id)):
             counts[kind][res_id] = count

@@ -4,12 +4,15 @@ import json
 import logging
 import time
 from collections.abc import Iterable
+from enum import StrEnum
 
 import numpy as np
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
-from db import geo
+from core import geo, nl
+from core.errors import NotFound
+from core.permissions import Actor
 from db.models import (
     Fund,
     Initiative,
@@ -21,13 +24,50 @@ from db.models import (
     Volunteer,
 )
 from db.types import utcnow
+from services.brokerage.service import MatchStatus
 from services.matching import loader
+from services.matching.schemas import MatchRead
+from services.outbox import service as outbox
 from services.worker.matching import engine, explain
-from services.worker.matching.encode import code_bits
 from services.worker.matching.model import Config
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
 BLOCK = 2000
+
+
+class RunStatus(StrEnum):
+    """Where a matching run stands."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def matches_where(session: Session, **where: object) -> list[MatchRead]:
+    """Matches with the given column values, best first, as the API shows them."""
+    stmt = select(Match).order_by(Match.score.desc(), Match.id)
+    for key, value in where.items():
+        stmt = stmt.where(getattr(Match, key) == value)
+    return [MatchRead.model_validate(m, from_attributes=True) for m in session.exec(stmt)]
+
+
+def start_run(session: Session, actor: Actor) -> MatchingRun:
+    """Queue a full rematch; its progress is kept on the returned run."""
+    run = MatchingRun(kind="full", status=RunStatus.QUEUED, requested_by=actor.user_id)
+    session.add(run)
+    session.flush()
+    outbox.enqueue(session, TaskName.FULL_REMATCH, run_id=run.id)
+    return run
+
+
+def get_run(session: Session, run_id: int) -> MatchingRun:
+    """A matching run, or NotFound."""
+    run = session.get(MatchingRun, run_id)
+    if run is None:
+        raise NotFound(f"Run {run_id} bestaat niet.")
+    return run
 
 
 def _resource_ids(kind: str, inputs: engine.Inputs) -> tuple[np.ndarray, np.ndarray | None]:
@@ -58,7 +98,7 @@ def store(session: Session, inputs: engine.Inputs, places: loader.Places,
             reasons = explain.reasons_for(p, inputs, places.names, places.provinces, i)
             key = (int(inputs.needs.ids[p.need[i]]), kind, int(res_ids[p.resource[i]]))
             fresh[key] = {"score": round(float(p.score[i]), 4), "reasons": reasons,
-                          "explanation": explain.sentence(reasons),
+                          "explanation": nl.explain(reasons),
                           "call_id": int(call_ids[p.resource[i]]) if call_ids is not None
                           else None}
     written = _persist(session, need_ids, fresh, run_id)
@@ -89,7 +129,7 @@ def _persist(session: Session, need_ids: list[int] | None,
             session, need_ids):
         key = (need_id, kind, res_id)
         seen.add(key)
-        if status != "proposed":
+        if status != MatchStatus.PROPOSED:
             continue
         new = fresh.get(key)
         if new is None:
@@ -98,7 +138,8 @@ def _persist(session: Session, need_ids: list[int] | None,
                                                                     call_id):
             changed.append({"id": mid, **new, "run_id": run_id, "updated_at": now})
     rows = [{"need_id": k[0], "resource_kind": k[1], "resource_id": k[2], **v,
-             "status": "proposed", "run_id": run_id, "created_at": now, "updated_at": now}
+             "status": MatchStatus.PROPOSED.value, "run_id": run_id, "created_at": now,
+             "updated_at": now}
             for k, v in fresh.items() if k not in seen]
     for start in range(0, len(stale), loader.IN_CHUNK):
         session.execute(delete(Match).where(Match.id.in_(stale[start:start + loader.IN_CHUNK])))
@@ -131,8 +172,9 @@ def _insert(session: Session, rows: list[dict]) -> None:
 
 def needs_affected_by(session: Session, kind: str, resource_id: int) -> list[int]:
     """Open needs whose proposals a change to this resource can alter."""
-    served = {c for c, bit in code_bits("support_needs").items()
-              if bit in engine.kinds_served(kind)}
+    codes = loader.codebook()
+    served = {c for c, bit in codes.code_bits("support_needs").items()
+              if bit in codes.kinds_served(kind)}
     stmt = select(Need.id).join(Initiative, Initiative.id == Need.initiative_id).where(
         Need.status == "open", Need.kind.in_(sorted(served)))
     if kind == "volunteer":
@@ -160,7 +202,7 @@ def needs_affected_by(session: Session, kind: str, resource_id: int) -> list[int
 def _with_matches(session: Session, kind: str, resource_id: int) -> list[int]:
     return list(session.exec(select(Match.need_id).where(
         Match.resource_kind == kind, Match.resource_id == resource_id,
-        Match.status == "proposed")).all())
+        Match.status == MatchStatus.PROPOSED)).all())
 
 
 def blocks(ids: list[int], size: int = BLOCK) -> Iterable[list[int]]:
@@ -177,13 +219,13 @@ def full_run(session_factory, run_id: int) -> None:
         if run is None:
             log.info("matching run %s vanished; nothing to do", run_id)
             return
-        run.status = "running"
+        run.status = RunStatus.RUNNING
     try:
         with session_factory() as session:
             stats = rematch(session, None, run_id=run_id)
         with session_factory() as session:
             run = session.get(MatchingRun, run_id)
-            run.status = "done"
+            run.status = RunStatus.DONE
             run.needs_total = run.needs_done = stats["needs"]
             run.pairs_scored = stats["pairs_scored"]
             run.proposals_written = stats["proposals"]
@@ -192,6 +234,6 @@ def full_run(session_factory, run_id: int) -> None:
     except Exception as exc:
         with session_factory() as session:
             run = session.get(MatchingRun, run_id)
-            run.status, run.error, run.finished_at = "failed", str(exc)[:500], utcnow()
+            run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:500], utcnow()
         raise
 

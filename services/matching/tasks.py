@@ -4,16 +4,18 @@ import logging
 
 from sqlalchemy.exc import OperationalError
 
+from db.models import MatchingRun
 from db.session import unit_of_work
 from services.matching import service
 from services.worker.app import celery_app
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "ignore_result": True}
 
 
-@celery_app.task(name="matching.rematch_needs", **RETRY)
+@celery_app.task(name=TaskName.REMATCH_NEEDS, **RETRY)
 def rematch_needs(need_ids: list[int]) -> dict:
     """Rematch a block of needs (idempotent: the same data gives the same proposals)."""
     with unit_of_work() as session:
@@ -22,7 +24,7 @@ def rematch_needs(need_ids: list[int]) -> dict:
     return stats
 
 
-@celery_app.task(name="matching.rematch_for_resource", **RETRY)
+@celery_app.task(name=TaskName.REMATCH_FOR_RESOURCE, **RETRY)
 def rematch_for_resource(kind: str, resource_id: int) -> int:
     """A fund, call, volunteer, client or instrument changed: rematch the needs it touches."""
     with unit_of_work() as session:
@@ -34,17 +36,15 @@ def rematch_for_resource(kind: str, resource_id: int) -> int:
     return len(affected)
 
 
-@celery_app.task(name="matching.full_rematch", **RETRY)
+@celery_app.task(name=TaskName.FULL_REMATCH, **RETRY)
 def full_rematch(run_id: int) -> None:
     """Rematch every open need (see schedules.py and POST /api/v1/matching/runs)."""
     service.full_run(unit_of_work, run_id)
 
 
-@celery_app.task(name="matching.nightly", ignore_result=True)
+@celery_app.task(name=TaskName.NIGHTLY_REMATCH, ignore_result=True)
 def nightly() -> None:
     """Create a run and execute it."""
-    from db.models import MatchingRun
-
     with unit_of_work() as session:
         run = MatchingRun(kind="nightly")
         session.add(run)

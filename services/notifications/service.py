@@ -9,6 +9,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session, select
 
+from core import nl
+from core.config import get_settings
+from core.errors import NotFound
+from core.vocabulary import get_vocabulary
 from db.models import (
     Fund,
     Initiative,
@@ -21,15 +25,13 @@ from db.models import (
     Volunteer,
 )
 from db.types import utcnow
-from db.vocabulary import get_vocabulary
-from services.config import get_settings
-from services.errors import NotFound
 from services.outbox import service as outbox
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
-SEND_TASK = "notifications.send_mail"
 _env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                    autoescape=select_autoescape(["html"]))
+_env.filters.update(nl.FILTERS)
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -85,7 +87,7 @@ def _queue(session: Session, *, match_id: int, kind: str, to: str, template: str
                        body_text=body, body_html=html)
     session.add(mail)
     session.flush()
-    outbox.enqueue(session, SEND_TASK, mail_id=mail.id)
+    outbox.enqueue(session, TaskName.SEND_MAIL, mail_id=mail.id)
     return mail
 
 
@@ -169,26 +171,6 @@ def send(session: Session, mail_id: int) -> bool:
     mail.sent_at = utcnow()
     session.flush()
     return True
-
-
-def respond(session: Session, token: str, *, accept: bool) -> Match:
-    """The invited side answers: an accepted match becomes active, a declined one closes."""
-    match = session.get(Match, match_for_token(token))
-    if match is None:
-        raise NotFound("Deze uitnodiging bestaat niet meer.")
-    if match.status == "approved":
-        match.status = "active" if accept else "declined"
-        match.updated_at = match.answered_at = utcnow()
-        session.flush()
-    return match
-
-
-def match_from_link(session: Session, token: str) -> Match:
-    """The match a signed link points at, or NotFound."""
-    match = session.get(Match, match_for_token(token))
-    if match is None:
-        raise NotFound("Deze link hoort niet (meer) bij een koppeling.")
-    return match
 
 
 def recent(session: Session, limit: int = 50) -> list[MailMessage]:

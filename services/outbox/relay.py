@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from core.config import get_settings
 from db.models import OutboxMessage
 from db.session import unit_of_work
 from db.types import utcnow
-from services.config import get_settings
 from services.worker.app import dispatch
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ from sqlmodel import Session
 
 from db.models import OutboxMessage
 from db.session import after_commit
+from services.outbox import relay
 
 _BATCHED = "koppel_outbox_batched_prefixes"
 
@@ -30,10 +31,5 @@ def enqueue(session: Session, task_name: str, **kwargs: object) -> OutboxMessage
     session.flush()
     message_id = message.id
 
-    def _publish() -> None:
-        from services.outbox import relay  # the relay needs the Celery app; load it lazily
-
-        relay.publish([message_id])
-
-    after_commit(session, _publish)
+    after_commit(session, lambda: relay.publish([message_id]))
     return message

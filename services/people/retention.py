@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from core.config import get_settings
 from db.models import ParticipationClient, Volunteer, WebSession
 from db.types import utcnow
 from services.audit import service as audit
-from services.config import get_settings
 from services.people import service as people
 
 DAYS_PER_MONTH = 30.44

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Header, Response, status
 
-from services.api.deps import SessionDep
-from services.api.errors import ERROR_RESPONSES
-from services.auth.deps import Allowed
+from core.errors import ERROR_RESPONSES
+from core.permissions import Allowed
+from db.session import SessionDep
 from services.people import service
 from services.people.schemas import (
     CandidateRead,
@@ -69,3 +69,17 @@ def update_client(session: SessionDep, actor: Allowed("client.update"), client_i
                   data: ClientUpdate, purpose: Purpose = "dossier bijwerken"):
     """Change a client record (their consultant only)."""
     return service.client_read(service.update_client(session, actor, client_id, data, purpose))
+
+
+@router.get("/me/export", name="api_me_export")
+def export_me(session: SessionDep, actor: Allowed("me.export")) -> dict:
+    """Everything Koppel holds about you, as JSON."""
+    return service.export_for(session, actor)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, name="api_me_delete")
+def delete_me(session: SessionDep, actor: Allowed("me.delete")):
+    """Delete your account: personal data is erased, history is kept without it."""
+    service.erase_account(session, actor.user_id, reason="verzoek van de vrijwilliger",
+                         actor=actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

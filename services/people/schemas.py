@@ -5,12 +5,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from services.initiatives.schemas import PC4, DayPart, Skill, Theme, code_of
-from services.privacy import NoBsn
+from core.fields import PC4, DayPart, MunicipalityCode, Skill, Theme, code_of
+from core.privacy import NoBsn
 
 Restriction = code_of("client_restrictions", "beperking")
 Route = code_of("participation_act_routes", "route")
-Municipality = Annotated[str, Field(pattern=r"^GM\d{4}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200), NoBsn]
 Phone = Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,20}$"), NoBsn]
 About = Annotated[str, Field(max_length=2000), NoBsn]
@@ -30,7 +29,7 @@ class VolunteerCreate(BaseModel):
     email: EmailStr | None = None
     phone: Phone | None = None
     pc4: PC4
-    municipality: Municipality | None = None
+    municipality: MunicipalityCode | None = None
     skills: list[Skill] = []
     themes: list[Theme] = []
     availability: list[DayPart] = []

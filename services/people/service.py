@@ -1,19 +1,17 @@
 """Volunteers and Participatiewet clients: scoped access, audited reads, erasure."""
 
 import logging
-import secrets
 
 from sqlmodel import Session, select
 
-from db import geo
-from db.models import ApiToken, ParticipationClient, User, Volunteer, WebSession
+from core import geo
+from core.errors import Conflict, NotFound, ValidationFailed, refuse_nulls
+from core.permissions import Actor, Scope, covers
+from core.vocabulary import get_vocabulary
+from db.models import ParticipationClient, User, Volunteer
 from db.types import utcnow
-from db.vocabulary import get_vocabulary
 from services.audit import service as audit
-from services.auth import passwords
-from services.auth.actor import Actor
-from services.auth.permissions import Scope
-from services.errors import Conflict, NotFound, ValidationFailed
+from services.auth import service as auth
 from services.outbox import service as outbox
 from services.people.schemas import (
     CandidateRead,
@@ -24,10 +22,10 @@ from services.people.schemas import (
     VolunteerRead,
     VolunteerUpdate,
 )
+from services.worker.queues import TaskName
 
 log = logging.getLogger(__name__)
 ERASED = "gewist"
-REMATCH_TASK = "matching.rematch_for_resource"
 
 
 def _located(pc4: str | None) -> tuple[float | None, float | None]:
@@ -68,24 +66,26 @@ def create_volunteer(session: Session, actor: Actor, data: VolunteerCreate) -> V
     values = data.model_dump(exclude={"consent", "municipality"})
     volunteer = Volunteer(**values, municipality_code=municipality, user_id=user_id,
                           latitude=lat, longitude=lon, consent_given_at=now)
-    session.add(volunteer)
+    return _registered(session, actor, volunteer, "volunteer", "registratie vrijwilliger")
+
+
+def _registered(session: Session, actor: Actor, person: Volunteer | ParticipationClient,
+                kind: str, purpose: str) -> Volunteer | ParticipationClient:
+    """Store a new person, let matching look for them, and audit who registered them."""
+    session.add(person)
     session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="volunteer", resource_id=volunteer.id)
-    audit.record_access(session, actor, action="create", subject_type="volunteer",
-                        subject_id=volunteer.id, purpose="registratie vrijwilliger",
-                        municipality_code=municipality)
-    return volunteer
+    outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE,
+                   kind="placement" if kind == "client" else kind, resource_id=person.id)
+    audit.record_access(session, actor, action="create", subject_type=kind,
+                        subject_id=person.id, purpose=purpose,
+                        municipality_code=person.municipality_code)
+    return person
 
 
 def _visible_volunteer(session: Session, actor: Actor, volunteer_id: int,
                        action: str) -> Volunteer:
     volunteer = session.get(Volunteer, volunteer_id)
-    scope = actor.scope(action)
-    allowed = volunteer is not None and (
-        scope == Scope.ANY
-        or (scope == Scope.MUNICIPALITY and volunteer.municipality_code == actor.municipality_code)
-        or (scope == Scope.SELF and volunteer.user_id == actor.user_id))
-    if not allowed:
+    if volunteer is None or not covers(actor, action, volunteer):
         raise NotFound(f"Vrijwilliger {volunteer_id} bestaat niet.")
     return volunteer
 
@@ -108,17 +108,16 @@ def update_volunteer(session: Session, actor: Actor, volunteer_id: int,
     if volunteer.erased_at is not None:
         raise Conflict("Dit profiel is gewist.")
     values = data.model_dump(exclude_unset=True)
-    for required in ("name", "pc4", "skills", "themes", "availability", "hours_per_week",
-                     "radius_km", "about"):
-        if required in values and values[required] is None:
-            raise ValidationFailed({required: "dit veld is verplicht"})
+    refuse_nulls(values, ("name", "pc4", "skills", "themes", "availability",
+                          "hours_per_week", "radius_km", "about"))
     for key, value in values.items():
         setattr(volunteer, key, value)
     if "pc4" in values:
         volunteer.latitude, volunteer.longitude = _located(volunteer.pc4)
     volunteer.updated_at = volunteer.last_active_at = utcnow()
     session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="volunteer", resource_id=volunteer.id)
+    outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="volunteer",
+                   resource_id=volunteer.id)
     return volunteer
 
 
@@ -157,24 +156,13 @@ def create_client(session: Session, actor: Actor, data: ClientCreate) -> Partici
         raise ValidationFailed({"pseudonym": "dit pseudoniem is in uw gemeente al in gebruik"})
     client = ParticipationClient(**data.model_dump(), consultant_user_id=actor.user_id,
                                  municipality_code=actor.municipality_code)
-    session.add(client)
-    session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="placement", resource_id=client.id)
-    audit.record_access(session, actor, action="create", subject_type="client",
-                        subject_id=client.id, purpose="aanmelding door consulent",
-                        municipality_code=actor.municipality_code)
-    return client
+    return _registered(session, actor, client, "client", "aanmelding door consulent")
 
 
 def _visible_client(session: Session, actor: Actor, client_id: int,
                     action: str) -> ParticipationClient:
     client = session.get(ParticipationClient, client_id)
-    scope = actor.scope(action)
-    allowed = client is not None and client.erased_at is None and (
-        (scope == Scope.OWN and client.consultant_user_id == actor.user_id
-         and client.municipality_code == actor.municipality_code)
-        or (scope == Scope.MUNICIPALITY and client.municipality_code == actor.municipality_code))
-    if not allowed:
+    if client is None or client.erased_at is not None or not covers(actor, action, client):
         raise NotFound(f"Cliënt {client_id} bestaat niet.")
     return client
 
@@ -202,15 +190,15 @@ def update_client(session: Session, actor: Actor, client_id: int, data: ClientUp
                                                     values["pseudonym"], client.id):
         raise ValidationFailed({"pseudonym": "dit pseudoniem is in uw gemeente al in gebruik"})
     closed = values.pop("closed", None)
+    refuse_nulls(values, tuple(k for k in values if k != "pc4"))
     for key, value in values.items():
-        if value is None and key not in ("pc4",):
-            raise ValidationFailed({key: "dit veld is verplicht"})
         setattr(client, key, value)
     if closed is not None:
         client.closed_at = (client.closed_at or utcnow()) if closed else None
     client.updated_at = utcnow()
     session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="placement", resource_id=client.id)
+    outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="placement",
+                   resource_id=client.id)
     return client
 
 
@@ -257,15 +245,7 @@ def erase_account(session: Session, user_id: int, *, reason: str,
     if volunteer is not None:
         erase_volunteer(volunteer)
         volunteer.user_id = None
-    user.email = f"{ERASED}-{user.id}@koppel.invalid"
-    user.display_name = ""
-    user.password_hash = passwords.hash_password(secrets.token_urlsafe(32))
-    user.is_active = False
-    for token in session.exec(select(ApiToken).where(ApiToken.user_id == user.id)):
-        token.revoked_at = token.revoked_at or utcnow()
-    for web_session in session.exec(select(WebSession).where(WebSession.user_id == user.id)):
-        session.delete(web_session)
-    session.flush()
+    auth.close_account(session, user, placeholder=f"{ERASED}-{user.id}@koppel.invalid")
     log.info("account %s erased (%s)", user_id, reason)
     audit.record_change(session, action="erase", subject_type="user", subject_id=user.id,
                         purpose=reason, municipality_code=user.municipality_code, actor=actor)

@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, status
 
-from services.api.deps import SessionDep
-from services.api.errors import ERROR_RESPONSES
-from services.auth.deps import Allowed
+from core.errors import ERROR_RESPONSES
+from core.permissions import Allowed
+from db.session import SessionDep
 from services.resources import service
 from services.resources.schemas import (
     CallCreate,

@@ -5,20 +5,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from services.initiatives.schemas import (
+from core.fields import (
+    Euro,
     LegalForm,
     LifeGroup,
     LongText,
+    MunicipalityCode,
     NeedKind,
     Phase,
+    Region,
     Theme,
     Title,
     code_of,
 )
 
 Family = code_of("instrument_families", "soort instrument")
-Region = Annotated[str, Field(pattern=r"^(NL|PV\d{2}|GM\d{4})$")]
-Euro = Annotated[int, Field(ge=0, le=100_000_000)]
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -90,7 +91,7 @@ class InstrumentCreate(BaseModel):
 
     model_config = _STRICT
 
-    municipality: Annotated[str, Field(pattern=r"^GM\d{4}$")] | None = None
+    municipality: MunicipalityCode | None = None
     family: Family
     title: Title
     description: LongText = ""

@@ -2,17 +2,15 @@
 
 from sqlmodel import Session
 
+from core import dutch
+from core.errors import NotFound, ValidationFailed
+from core.permissions import Actor, Scope, covers
+from core.vocabulary import get_vocabulary
 from db.models import Fund, FundCall, Instrument
-from db.vocabulary import get_vocabulary
-from services.auth.actor import Actor
-from services.auth.permissions import Scope
-from services.errors import NotFound, ValidationFailed
 from services.municipalities import service as municipalities
 from services.outbox import service as outbox
 from services.resources.schemas import CallCreate, FundCreate, InstrumentCreate, InstrumentRead
-from services.search import dutch
-
-REMATCH_TASK = "matching.rematch_for_resource"
+from services.worker.queues import TaskName
 
 
 def _fund_text(fund: Fund) -> str:
@@ -34,16 +32,14 @@ def create_fund(session: Session, actor: Actor, data: FundCreate) -> Fund:
     fund.search_text = _fund_text(fund)
     session.add(fund)
     session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="fund", resource_id=fund.id)
+    outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="fund", resource_id=fund.id)
     return fund
 
 
 def get_fund(session: Session, actor: Actor, fund_id: int, action: str) -> Fund:
     """A fund within the actor's scope, else NotFound."""
     fund = session.get(Fund, fund_id)
-    scope = actor.scope(action)
-    if fund is None or not (scope == Scope.ANY or (
-            scope == Scope.ORGANISATION and fund.organisation_id == actor.organisation_id)):
+    if fund is None or not covers(actor, action, fund):
         raise NotFound(f"Fonds {fund_id} bestaat niet.")
     return fund
 
@@ -56,7 +52,7 @@ def add_call(session: Session, actor: Actor, fund_id: int, data: CallCreate) -> 
     call = FundCall(**data.model_dump(), fund_id=fund.id)
     session.add(call)
     session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="fund", resource_id=fund.id)
+    outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="fund", resource_id=fund.id)
     return call
 
 
@@ -76,7 +72,8 @@ def create_instrument(session: Session, actor: Actor, data: InstrumentCreate) ->
         + [vocab.label("support_needs", k) for k in data.need_kinds]))
     session.add(instrument)
     session.flush()
-    outbox.enqueue(session, REMATCH_TASK, kind="instrument", resource_id=instrument.id)
+    outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="instrument",
+                   resource_id=instrument.id)
     return instrument
 
 

@@ -8,10 +8,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from core.config import get_settings
+from core.permissions import permission
+from core.vocabulary import get_vocabulary
 from db.session import unit_of_work
-from db.vocabulary import get_vocabulary
-from services.auth.deps import permission
-from services.config import get_settings
 
 log = logging.getLogger(__name__)
 health_router = APIRouter(tags=["system"])

@@ -4,7 +4,7 @@ import logging
 
 from celery import Celery
 
-from services.config import get_settings
+from core.config import get_settings
 from services.worker.queues import ROUTES, Queue
 from services.worker.schedules import BEAT_SCHEDULE
 
@@ -16,6 +16,7 @@ TASK_MODULES = [
     "services.people.tasks",
     "services.matching.tasks",
     "services.notifications.tasks",
+    "services.brokerage.tasks",
 ]
 
 

@@ -4,28 +4,30 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 
+from services.worker.queues import TaskName
+
 BEAT_SCHEDULE = {
     # Safety net: a message whose publish failed right after commit (broker down, crash)
     # is picked up here, so no committed change is ever left unannounced.
     "outbox-relay-pending": {
-        "task": "outbox.relay_pending",
+        "task": TaskName.RELAY_PENDING,
         "schedule": timedelta(seconds=60),
     },
     # Personal data must not outlive its retention period; a quiet hour keeps the erasure
     # away from office use.
     "privacy-apply-retention": {
-        "task": "privacy.apply_retention",
+        "task": TaskName.APPLY_RETENTION,
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Once a day is enough for a question asked two weeks after an introduction.
+    "brokerage-follow-ups": {
+        "task": TaskName.ASK_FOLLOW_UPS,
+        "schedule": crontab(hour=9, minute=0),
     },
     # Targeted rematches follow every change; the nightly run also catches what time alone
     # changes (calls opening or closing, volunteers going quiet) and rebalances exposure.
-    # Once a day is enough for a question asked two weeks after an introduction.
-    "notifications-follow-ups": {
-        "task": "notifications.follow_ups",
-        "schedule": crontab(hour=9, minute=0),
-    },
     "matching-nightly": {
-        "task": "matching.nightly",
+        "task": TaskName.NIGHTLY_REMATCH,
         "schedule": crontab(hour=2, minute=0),
     },
 }

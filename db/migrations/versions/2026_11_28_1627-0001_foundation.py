@@ -178,7 +178,7 @@ def _create_tables() -> None:
         batch_op.create_index(batch_op.f("ix_offer_initiative_id"), ["initiative_id"], unique=False)
 
 
-# The search document is normalised in Python (services/search/dutch.py); both databases index
+# The search document is normalised in Python (core/dutch.py); both databases index
 # that text with a plain tokenizer so they return the same hits.
 SQLITE_FTS = [
     "CREATE VIRTUAL TABLE initiative_fts USING fts5("

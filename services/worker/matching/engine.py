@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from db.vocabulary import get_vocabulary
 from services.worker.matching import assign, money, people, text
-from services.worker.matching.encode import code_bits
+from services.worker.matching.encode import Codebook
+from services.worker.matching.grid import Grid
 from services.worker.matching.model import (
     Calls,
     Clients,
@@ -19,14 +19,6 @@ from services.worker.matching.model import (
 
 TEXT_WEIGHT = 0.15
 INSTRUMENT_TEXT_WEIGHT = 0.2
-
-
-def kinds_served(resource: str) -> set[int]:
-    """Bit positions of the need kinds a resource kind can serve (from the vocabulary)."""
-    bits = code_bits("support_needs")
-    vocab_name = {"placement": "volunteer"}.get(resource, resource)
-    return {bits[item["code"]] for item in get_vocabulary().items("support_needs")
-            if vocab_name in item.get("matches", [])}
 
 
 def pair_keys(left_ids: np.ndarray, right_ids: np.ndarray) -> np.ndarray:
@@ -44,6 +36,9 @@ class Inputs:
     instruments: Instruments
     clients: Clients
     n_municipalities: int
+    # The vocabulary's codes as bits and the PC4 grid, handed in: the engine reads no files.
+    codebook: Codebook
+    grid: Grid
     # Pairs a person already decided on, per resource kind: never proposed again.
     decided: dict[str, np.ndarray] = field(default_factory=dict)
     # Open (approved or accepted) matches per resource id, counted as exposure.
@@ -117,10 +112,11 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
     need_vec, vol_vec, call_vec, inst_vec = vectors
     out: dict[str, Proposals] = {}
 
-    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("volunteer"))))
+    served = inputs.codebook.kinds_served
+    rows = np.flatnonzero(np.isin(needs.kind, list(served("volunteer"))))
     vols = inputs.volunteers
     if len(vols) and len(rows):
-        index = people.VolunteerIndex(vols)
+        index = people.VolunteerIndex(vols, inputs.grid)
         found = _in_chunks(rows, cfg, lambda r: people.volunteer_pairs(needs, r, vols, index,
                                                                        cfg),
                            "volunteer", inputs, vols.ids)
@@ -130,7 +126,7 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
     else:
         out["volunteer"] = Proposals.empty("volunteer")
 
-    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("fund"))))
+    rows = np.flatnonzero(np.isin(needs.kind, list(served("fund"))))
     calls = inputs.calls
     matrix = money.municipality_matrix(calls, inputs.n_municipalities)
     need, call, score, parts, scored = _in_chunks(
@@ -148,7 +144,7 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
     else:
         out["fund"] = Proposals.empty("fund")
 
-    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("instrument"))))
+    rows = np.flatnonzero(np.isin(needs.kind, list(served("instrument"))))
     need, inst, score, parts = money.instrument_pairs(needs, rows, inputs.instruments)
     keep = _drop_decided("instrument", inputs, needs.ids[need], inputs.instruments.ids[inst])
     need, inst, score = need[keep], inst[keep], score[keep]
@@ -162,8 +158,9 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
                                   {k: v[chosen] for k, v in parts.items()},
                                   pairs_scored=len(need))
 
-    rows = np.flatnonzero(np.isin(needs.kind, list(kinds_served("placement"))))
-    found = _in_chunks(rows, cfg, lambda r: people.client_pairs(needs, r, inputs.clients, cfg),
+    rows = np.flatnonzero(np.isin(needs.kind, list(served("placement"))))
+    found = _in_chunks(rows, cfg, lambda r: people.client_pairs(needs, r, inputs.clients, cfg,
+                                                                inputs.codebook, inputs.grid),
                        "placement", inputs, inputs.clients.ids)
     capacity = np.full(len(inputs.clients), cfg.max_open["placement"], dtype=np.int64)
     out["placement"] = _assign("placement", inputs, cfg, *found[:2], inputs.clients.ids,

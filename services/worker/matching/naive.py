@@ -8,9 +8,7 @@ import math
 
 import numpy as np
 
-from services.worker.matching import grid
-from services.worker.matching.encode import code_bits
-from services.worker.matching.engine import Inputs, kinds_served
+from services.worker.matching.engine import Inputs
 from services.worker.matching.model import Config
 
 
@@ -23,18 +21,18 @@ def _share(want: int, have: int) -> float:
     return bin(want & have).count("1") / wanted if wanted else 0.5
 
 
-def _distance(a: int, b: int) -> float:
-    return float(grid.distance_km(np.array([a]), np.array([b]))[0])
+def _distance(inputs: Inputs, a: int, b: int) -> float:
+    return float(inputs.grid.distance_km(np.array([a]), np.array([b]))[0])
 
 
 def volunteer_ok(inputs: Inputs, n: int, v: int, cfg: Config) -> bool:
     """Every hard rule for a need × volunteer pair."""
     needs, vols = inputs.needs, inputs.volunteers
-    if int(needs.kind[n]) not in kinds_served("volunteer"):
+    if int(needs.kind[n]) not in inputs.codebook.kinds_served("volunteer"):
         return False
     if needs.pc4[n] < 0 or vols.pc4[v] < 0 or vols.hours[v] <= 0:
         return False
-    d = _distance(needs.pc4[n], vols.pc4[v])
+    d = _distance(inputs, needs.pc4[n], vols.pc4[v])
     if d > min(float(vols.radius_km[v]), cfg.max_radius_km) + 1e-3:
         return False
     return not (needs.availability[n] and not needs.availability[n] & vols.availability[v])
@@ -43,7 +41,7 @@ def volunteer_ok(inputs: Inputs, n: int, v: int, cfg: Config) -> bool:
 def volunteer_score(inputs: Inputs, n: int, v: int) -> float:
     """The same weighted score, one pair at a time."""
     needs, vols = inputs.needs, inputs.volunteers
-    d = _distance(needs.pc4[n], vols.pc4[v])
+    d = _distance(inputs, needs.pc4[n], vols.pc4[v])
     return (0.35 * _share(int(needs.skills[n]), int(vols.skills[v]))
             + 0.2 * _share(int(needs.themes[n]), int(vols.themes[v]))
             + 0.2 * math.exp(-d / 5.0)
@@ -54,7 +52,7 @@ def volunteer_score(inputs: Inputs, n: int, v: int) -> float:
 def fund_ok(inputs: Inputs, n: int, c: int) -> bool:
     """Every hard rule for a need × call pair."""
     needs, calls = inputs.needs, inputs.calls
-    if int(needs.kind[n]) not in kinds_served("fund"):
+    if int(needs.kind[n]) not in inputs.codebook.kinds_served("fund"):
         return False
     if not (calls.open[c] and calls.remaining[c] > 0 and _bit(int(calls.need_kinds[c]),
                                                               int(needs.kind[n]))):
@@ -76,7 +74,7 @@ def fund_ok(inputs: Inputs, n: int, c: int) -> bool:
 def instrument_ok(inputs: Inputs, n: int, i: int) -> bool:
     """Every hard rule for a need × instrument pair."""
     needs, inst = inputs.needs, inputs.instruments
-    if int(needs.kind[n]) not in kinds_served("instrument"):
+    if int(needs.kind[n]) not in inputs.codebook.kinds_served("instrument"):
         return False
     if needs.municipality[n] < 0 or needs.municipality[n] != inst.municipality[i]:
         return False
@@ -93,21 +91,22 @@ def instrument_ok(inputs: Inputs, n: int, i: int) -> bool:
 def placement_ok(inputs: Inputs, n: int, c: int, cfg: Config) -> bool:
     """Every hard rule for a need × Participatiewet client pair."""
     needs, clients = inputs.needs, inputs.clients
-    if int(needs.kind[n]) not in kinds_served("placement") or not needs.has_place[n]:
+    if int(needs.kind[n]) not in inputs.codebook.kinds_served("placement") or \
+            not needs.has_place[n]:
         return False
     if needs.municipality[n] < 0 or needs.municipality[n] != clients.municipality[c]:
         return False
-    bits = code_bits("client_restrictions")
+    bits = inputs.codebook.code_bits("client_restrictions")
     restr = int(clients.restrictions[c])
     has = {code for code, bit in bits.items() if restr >> bit & 1}
     if needs.pc4[n] >= 0 and clients.pc4[c] >= 0:
         limit = cfg.client_near_home_km if "near_home" in has else cfg.client_radius_km
-        if _distance(needs.pc4[n], clients.pc4[c]) > limit + 1e-3:
+        if _distance(inputs, needs.pc4[n], clients.pc4[c]) > limit + 1e-3:
             return False
     n_av, c_av = int(needs.availability[n]), int(clients.availability[c])
     if n_av and c_av and not n_av & c_av:
         return False
-    parts = {code: bit for code, bit in code_bits("day_parts").items()}
+    parts = {code: bit for code, bit in inputs.codebook.code_bits("day_parts").items()}
     day_codes = [code for code, bit in parts.items() if n_av >> bit & 1]
     if "no_evenings" in has and day_codes and all(c.endswith("_evening") for c in day_codes):
         return False
@@ -116,7 +115,7 @@ def placement_ok(inputs: Inputs, n: int, c: int, cfg: Config) -> bool:
     hours = needs.hours[n]
     if "short_shifts" in has and not np.isnan(hours) and hours > 6:
         return False
-    skill_bits = code_bits("skills")
+    skill_bits = inputs.codebook.code_bits("skills")
     skills = {code for code, bit in skill_bits.items() if int(needs.skills[n]) >> bit & 1}
     for restriction, banned in (("no_heavy_lifting", {"handyman", "gardening"}),
                                 ("no_driving", {"transport"}),

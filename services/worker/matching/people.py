@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from services.worker.matching import grid
-from services.worker.matching.encode import code_bits, mask, overlap
+from services.worker.matching.encode import Codebook, overlap
+from services.worker.matching.grid import Grid
 from services.worker.matching.model import Clients, Config, Needs, Volunteers
 
 RADIUS_STEPS = 2048  # radius in 0.1 km units fits below this
@@ -31,7 +31,8 @@ def same_group(row_groups: np.ndarray, resource_groups: np.ndarray):
 class VolunteerIndex:
     """Volunteers sorted by PC4 and, within one, by radius (largest first)."""
 
-    def __init__(self, volunteers: Volunteers) -> None:
+    def __init__(self, volunteers: Volunteers, grid: Grid) -> None:
+        self.grid = grid
         located = np.flatnonzero((volunteers.pc4 >= 0) & (volunteers.hours > 0))
         # The small epsilon keeps 2.7 km from becoming 26 tenths through float rounding.
         r10 = np.clip(np.floor(volunteers.radius_km[located] * 10 + 1e-3), 0, RADIUS_STEPS - 1)
@@ -39,11 +40,11 @@ class VolunteerIndex:
         self.rows = located[order]
         pc4 = volunteers.pc4[self.rows].astype(np.int64)
         self.key = pc4 * RADIUS_STEPS + (RADIUS_STEPS - 1 - r10[order].astype(np.int64))
-        self.ptr = np.searchsorted(pc4, np.arange(len(grid.grid().codes) + 1))
+        self.ptr = np.searchsorted(pc4, np.arange(len(grid.codes) + 1))
 
     def within_reach(self, need_pc4: np.ndarray, cfg: Config):
         """(need position, volunteer row, distance) for volunteers whose radius reaches."""
-        ptr, nb, nd = grid.neighbours(cfg.max_radius_km)
+        ptr, nb, nd = self.grid.neighbours(cfg.max_radius_km)
         owner, pos = expand_segments(ptr[need_pc4], ptr[need_pc4 + 1] - ptr[need_pc4])
         q, d = nb[pos].astype(np.int64), nd[pos]
         need_r10 = np.ceil(d * 10).astype(np.int64)
@@ -76,17 +77,18 @@ def volunteer_pairs(needs: Needs, rows: np.ndarray, volunteers: Volunteers,
     return need, vol, score.astype(np.float32), parts
 
 
-def _restriction_masks() -> dict[str, int]:
-    day_parts = code_bits("day_parts")
-    evenings = mask("day_parts", [c for c in day_parts if c.endswith("_evening")])
-    weekends = mask("day_parts", [c for c in day_parts if c[:3] in ("sat", "sun")])
+def _restriction_masks(codes: Codebook) -> dict[str, int]:
+    day_parts = codes.code_bits("day_parts")
+    evenings = codes.mask("day_parts", [c for c in day_parts if c.endswith("_evening")])
+    weekends = codes.mask("day_parts", [c for c in day_parts if c[:3] in ("sat", "sun")])
     return {"evenings": evenings, "weekends": weekends,
-            "heavy": mask("skills", ["handyman", "gardening"]),
-            "driving": mask("skills", ["transport"]),
-            "contact": mask("skills", ["care", "events"])}
+            "heavy": codes.mask("skills", ["handyman", "gardening"]),
+            "driving": codes.mask("skills", ["transport"]),
+            "contact": codes.mask("skills", ["care", "events"])}
 
 
-def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config):
+def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config,
+                 codes: Codebook, grid: Grid):
     """Eligible (need, client) pairs: the initiative offers a participation place that does not
     replace paid work, same municipality, within reach, and no restriction is broken."""
     rows = rows[needs.has_place[rows] & (needs.municipality[rows] >= 0)]
@@ -94,8 +96,8 @@ def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config):
         return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.float32), {})
     owner, client = same_group(needs.municipality[rows], clients.municipality)
     need = rows[owner]
-    r = _restriction_masks()
-    bits = code_bits("client_restrictions")
+    r = _restriction_masks(codes)
+    bits = codes.code_bits("client_restrictions")
     restr = clients.restrictions[client]
 
     def has(code: str) -> np.ndarray:

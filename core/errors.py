@@ -1,0 +1,129 @@
+"""One error hierarchy for the whole application, and the one JSON shape the API renders."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class KoppelError(Exception):
+    """Base class: an error a client can act on, with a machine code and a Dutch detail."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, detail: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = fields or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON error body: {"error", "detail", "fields"}."""
+        return {"error": self.code, "detail": self.detail, "fields": self.fields}
+
+
+class ValidationFailed(KoppelError):
+    """Input that is well-formed but not acceptable; names the offending fields."""
+
+    status_code = 422
+    code = "validation_failed"
+
+    def __init__(self, fields: dict[str, str], detail: str = "De invoer is niet geldig.") -> None:
+        super().__init__(detail, fields=fields)
+
+
+def refuse_nulls(values: dict[str, Any], required: tuple[str, ...]) -> None:
+    """A partial update may leave a required field out, but not send it empty."""
+    for name in required:
+        if name in values and values[name] is None:
+            raise ValidationFailed({name: "dit veld is verplicht"})
+
+
+class NotFound(KoppelError):
+    """An unknown id, or one the caller may not know exists."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(KoppelError):
+    """The request clashes with the current state of a record."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class Unauthorized(KoppelError):
+    """No valid credentials were presented."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(KoppelError):
+    """Signed in, but this role may not do this."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+# Dutch wording for the pydantic error types people meet most.
+DUTCH_MESSAGES = {
+    "missing": "dit veld is verplicht",
+    "extra_forbidden": "onbekend veld",
+    "string_too_short": "mag niet leeg zijn",
+    "string_too_long": "is te lang",
+    "greater_than_equal": "mag niet negatief of te klein zijn",
+    "greater_than": "moet groter zijn",
+    "less_than_equal": "is te groot",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "bool_parsing": "moet ja of nee (true/false) zijn",
+    "date_from_datetime_parsing": "moet een datum zijn (JJJJ-MM-DD)",
+    "date_parsing": "moet een datum zijn (JJJJ-MM-DD)",
+    "list_type": "moet een lijst zijn",
+    "string_type": "moet tekst zijn",
+    "url_parsing": "is geen geldig webadres",
+    "url_scheme": "is geen geldig webadres",
+    "string_pattern_mismatch": "heeft niet de juiste vorm",
+    "json_invalid": "is geen geldige JSON",
+    "model_attributes_type": "moet een object zijn",
+    "dict_type": "moet een object zijn",
+}
+
+
+class ErrorBody(BaseModel):
+    """The JSON shape of every error response."""
+
+    error: str
+    detail: str
+    fields: dict[str, str] = {}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Niet gevonden"},
+    422: {"model": ErrorBody, "description": "Ongeldige invoer, per veld uitgelegd"},
+}
+
+
+def _field_name(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict) -> str:
+    if error["type"] == "value_error":
+        message = str(error["msg"])
+        if "email address" in message:
+            return "is geen geldig e-mailadres"
+        # Our own validators already speak Dutch; pydantic prefixes "Value error, ".
+        return message.removeprefix("Value error, ")
+    return DUTCH_MESSAGES.get(error["type"], str(error["msg"]))
+
+
+def validation_fields(errors: list[dict]) -> dict[str, str]:
+    """Turn pydantic errors into {field: Dutch reason}."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        fields.setdefault(_field_name(tuple(error["loc"])), _message(error))
+    return fields

@@ -1,0 +1,145 @@
+"""After the introduction: answers to the invitation, "Is de hulp gelukt?", hours, and what
+the broker must chase."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from core.config import get_settings
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.permissions import Actor
+from db.models import HoursLog, Match, Need
+from db.types import local_today, utcnow
+from services.brokerage import review, views
+from services.brokerage.lifecycle import MatchStatus, Outcome, transition
+from services.notifications import service as notifications
+
+GIVEN_UP = "geen antwoord; volgende voorstel gekozen"
+
+
+def respond(session: Session, token: str, *, accept: bool) -> Match:
+    """The invited side answers by signed link: accepted becomes active, declined closes.
+
+    Answering twice changes nothing (the link may be clicked again)."""
+    match = match_from_link(session, token)
+    if match.status == MatchStatus.APPROVED:
+        transition(match, MatchStatus.ACTIVE if accept else MatchStatus.DECLINED)
+        session.flush()
+    return match
+
+
+def match_from_link(session: Session, token: str) -> Match:
+    """The match a signed link points at, or NotFound (also for an expired link)."""
+    match = session.get(Match, notifications.match_for_token(token))
+    if match is None:
+        raise NotFound("Deze link hoort niet (meer) bij een koppeling.")
+    return match
+
+
+def ask_due(session: Session) -> int:
+    """Queue the follow-up question for active matches accepted long enough ago; idempotent."""
+    cutoff = utcnow() - timedelta(days=get_settings().follow_up_after_days)
+    due = session.exec(select(Match).where(
+        Match.status == MatchStatus.ACTIVE, Match.follow_up_sent_at.is_(None),
+        Match.outcome.is_(None), Match.answered_at < cutoff)).all()
+    for match in due:
+        notifications.follow_up(session, match)
+        match.follow_up_sent_at = utcnow()
+    session.flush()
+    return len(due)
+
+
+def record_outcome(session: Session, match: Match, outcome: str) -> Match:
+    """Store the answer to "Is de hulp gelukt?"; the first answer counts."""
+    if outcome not in set(Outcome):
+        raise ValidationFailed({"outcome": "kies gelukt of niet gelukt"})
+    if match.status == MatchStatus.ACTIVE:
+        transition(match, MatchStatus.DONE, outcome=Outcome(outcome))
+        session.flush()
+    elif match.status != MatchStatus.DONE:
+        raise Conflict("Deze koppeling is niet actief.")
+    return match
+
+
+def close_need(session: Session, need: Need) -> None:
+    """A need marked fulfilled answers the question for its active matches."""
+    for match in session.exec(select(Match).where(Match.need_id == need.id,
+                                                  Match.status == MatchStatus.ACTIVE)):
+        record_outcome(session, match, Outcome.SUCCEEDED)
+
+
+def log_hours(session: Session, match: Match, *, by: str, hours: float, on_date: date,
+              note: str = "") -> HoursLog:
+    """Hours given through an active (or finished) match."""
+    if match.status not in (MatchStatus.ACTIVE, MatchStatus.DONE):
+        raise Conflict("Uren kunnen alleen bij een lopende koppeling worden doorgegeven.")
+    if not 0 < hours <= 24:
+        raise ValidationFailed({"hours": "tussen 0 en 24 uur per keer"})
+    if on_date > local_today():
+        raise ValidationFailed({"on_date": "datum ligt in de toekomst"})
+    entry = HoursLog(match_id=match.id, logged_by=by, hours=hours, on_date=on_date,
+                     note=note.strip()[:500])
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def match_for_actor(session: Session, actor: Actor, match_id: int) -> Match:
+    """A match the signed-in initiator or volunteer takes part in, else NotFound."""
+    match = session.get(Match, match_id)
+    if match is not None and actor.role == "volunteer":
+        mine = match.resource_kind == "volunteer" and match.resource_id == actor.volunteer_id
+    else:
+        need = session.get(Need, match.need_id) if match else None
+        mine = need is not None and need.initiative_id == actor.initiative_id
+    if not mine:
+        raise NotFound(f"Koppeling {match_id} bestaat niet.")
+    return match
+
+
+@dataclass
+class Overdue:
+    """A match the broker should chase."""
+
+    match_id: int
+    initiative: str
+    need_title: str
+    resource: str
+    since_days: int
+    what: str
+
+
+def overdue(session: Session, actor: Actor) -> list[Overdue]:
+    """Invitations nobody answered and follow-ups nobody answered, oldest first."""
+    cutoff = utcnow() - timedelta(days=get_settings().overdue_after_days)
+    stmt = review.in_scope(actor)
+    now = utcnow()
+    rows = []
+    for match, need, initiative in session.exec(stmt.where(
+            Match.status == MatchStatus.APPROVED, Match.decided_at < cutoff)):
+        rows.append(Overdue(match.id, initiative.name, need.title,
+                            views.resource_name(session, match),
+                            (now - match.decided_at).days, "uitnodiging onbeantwoord"))
+    for match, need, initiative in session.exec(stmt.where(
+            Match.status == MatchStatus.ACTIVE, Match.outcome.is_(None),
+            Match.follow_up_sent_at < cutoff)):
+        rows.append(Overdue(match.id, initiative.name, need.title,
+                            views.resource_name(session, match),
+                            (now - match.follow_up_sent_at).days, "nazorg onbeantwoord"))
+    return sorted(rows, key=lambda r: -r.since_days)
+
+
+def reinvite(session: Session, actor: Actor, match_id: int) -> None:
+    """Send the invitation once more (a reminder)."""
+    match, _need, _initiative = review.get_in_scope(session, actor, match_id)
+    if match.status != MatchStatus.APPROVED:
+        raise Conflict("Alleen een openstaande uitnodiging kan opnieuw worden verstuurd.")
+    notifications.invite_for_approval(session, match, kind="reminder")
+
+
+def give_up(session: Session, actor: Actor, match_id: int) -> None:
+    """Stop waiting for this one; the next suggestion in the queue can be approved."""
+    match, _need, _initiative = review.get_in_scope(session, actor, match_id)
+    transition(match, MatchStatus.DECLINED, by=actor.user_id, note=GIVEN_UP)
+    session.flush()

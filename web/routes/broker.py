@@ -1,0 +1,125 @@
+"""The broker's workspace: the review queue, the match page, decisions and follow-up."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from core.errors import NotFound, ValidationFailed
+from core.permissions import Allowed
+from core.vocabulary import get_vocabulary
+from db.session import SessionDep
+from services.brokerage import followup, review, views
+from services.brokerage import service as brokerage
+from services.people import service as people
+from web.deps import choices, render
+
+router = APIRouter(prefix="/broker")
+KINDS = ("fund", "volunteer", "placement", "instrument")
+AGE_CHOICES = [("1", "Vandaag"), ("7", "Afgelopen week"), ("30", "Afgelopen maand")]
+
+
+def _filters(request: Request) -> tuple[review.QueueFilters, dict[str, str]]:
+    raw = {k: v for k in ("kind", "need_kind", "pc4", "age")
+           if (v := request.query_params.get(k, "").strip())}
+    need_kinds = set(get_vocabulary().codes("support_needs"))
+    return review.QueueFilters(
+        kind=raw.get("kind") if raw.get("kind") in KINDS else None,
+        need_kind=raw.get("need_kind") if raw.get("need_kind") in need_kinds else None,
+        pc4=raw.get("pc4") if raw.get("pc4", "").isdigit() else None,
+        max_age_days=int(raw["age"]) if raw.get("age", "").isdigit() else None,
+    ), raw
+
+
+@router.get("/queue", response_class=HTMLResponse, name="broker_queue")
+def broker_queue(request: Request, session: SessionDep, actor: Allowed("broker.queue")):
+    """Proposed matches of the broker's municipality, with filters and bulk approval."""
+    filters, raw = _filters(request)
+    return render(request, "broker/queue.html", {
+        "rows": review.queue(session, actor, filters), "filters": raw,
+        "kinds": [(code, label) for code, label in choices("resource_kinds") if code in KINDS],
+        "ages": AGE_CHOICES, "need_kinds": choices("support_needs"),
+        "reasons": choices("rejection_reasons"),
+        "done": request.query_params.get("done"), "error": request.query_params.get("error"),
+    })
+
+
+@router.get("/matches/{match_id}", response_class=HTMLResponse, name="broker_match")
+def broker_match(request: Request, session: SessionDep, actor: Allowed("broker.queue"),
+                 match_id: int):
+    """Both sides of a proposal and the reasons behind it."""
+    match, need, initiative = review.get_in_scope(session, actor, match_id)
+    resource = {"kind": match.resource_kind, "name": views.resource_name(session, match)}
+    if match.resource_kind == "volunteer":
+        try:
+            volunteer = people.get_volunteer(session, actor, match.resource_id,
+                                             "beoordeling voorstel")
+        except NotFound:  # lives in another municipality: that broker introduces them
+            resource["name"] = "Vrijwilliger uit een buurgemeente"
+        else:
+            resource |= {"name": volunteer.name or "(gewist)",
+                         "details": people.volunteer_read(volunteer)}
+    return render(request, "broker/match.html", {
+        "match": match, "need": need, "initiative": initiative, "resource": resource,
+        "reasons": choices("rejection_reasons"), "steps": choices("escalation_ladder"),
+        "ladder": brokerage.ladder(session, need.id),
+        "decidable": match.status == brokerage.MatchStatus.PROPOSED,
+    })
+
+
+def _back(request: Request, **params: str) -> RedirectResponse:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return RedirectResponse(f"{request.url_for('broker_queue').path}?{query}", status_code=303)
+
+
+@router.post("/matches/{match_id}/approve", name="broker_approve")
+def broker_approve(request: Request, session: SessionDep, actor: Allowed("match.decide"),
+                   match_id: int):
+    """Approve one proposal."""
+    review.decide(session, actor, match_id, approve=True)
+    return _back(request, done="approved")
+
+
+@router.post("/matches/{match_id}/reject", name="broker_reject")
+def broker_reject(request: Request, session: SessionDep, actor: Allowed("match.decide"),
+                  match_id: int, reason: Annotated[str, Form(max_length=40)] = "",
+                  note: Annotated[str, Form(max_length=1000)] = ""):
+    """Reject one proposal with a reason code and an optional note."""
+    try:
+        review.decide(session, actor, match_id, approve=False, reason=reason, note=note)
+    except ValidationFailed:
+        return _back(request, error="reason")
+    return _back(request, done="rejected")
+
+
+@router.post("/queue/approve", name="broker_bulk_approve")
+def broker_bulk_approve(request: Request, session: SessionDep,
+                        actor: Allowed("match.decide"),
+                        match_id: Annotated[list[int] | None, Form()] = None):
+    """Approve every checked proposal."""
+    count = review.approve_many(session, actor, match_id or [])
+    return _back(request, done=f"approved-{count}")
+
+
+@router.get("/follow-up", response_class=HTMLResponse, name="broker_follow_up")
+def broker_follow_up(request: Request, session: SessionDep, actor: Allowed("broker.queue")):
+    """Unanswered invitations and follow-ups, oldest first."""
+    return render(request, "broker/follow_up.html", {
+        "rows": followup.overdue(session, actor), "done": request.query_params.get("done")})
+
+
+@router.post("/matches/{match_id}/reinvite", name="broker_reinvite")
+def broker_reinvite(request: Request, session: SessionDep, actor: Allowed("match.decide"),
+                    match_id: int):
+    """Send the invitation once more."""
+    followup.reinvite(session, actor, match_id)
+    return RedirectResponse(f"{request.url_for('broker_follow_up').path}?done=reinvited",
+                            status_code=303)
+
+
+@router.post("/matches/{match_id}/next", name="broker_next")
+def broker_next(request: Request, session: SessionDep, actor: Allowed("match.decide"),
+                match_id: int):
+    """Stop waiting and pick the next suggestion from the queue."""
+    followup.give_up(session, actor, match_id)
+    return _back(request, done="next")
