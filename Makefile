@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: demo test bench install install-dev services lint migrate clean
+.PHONY: demo test bench loadtest install install-dev services lint migrate clean
 
 # Install uv with pip when it is missing, then the locked dependencies.
 install:
@@ -31,6 +31,15 @@ services:
 SCALE ?= 1.0
 bench: install-dev services
 	$(RUN) python -m bench.run --scale $(SCALE)
+
+# People against `koppel serve` on PostgreSQL (not part of `make test`); last line LOAD {json}.
+USERS ?= 50
+DURATION ?= 60
+WAIT ?= 1
+WORKERS ?= 2
+loadtest: install-dev services
+	$(RUN) python -m bench.loadtest --users $(USERS) --duration $(DURATION) --scale $(SCALE) \
+		--wait $(WAIT) --workers $(WORKERS)
 
 test: install-dev services
 	$(RUN) ruff check .

@@ -10,7 +10,7 @@ import numpy as np
 from db.engine import make_engine
 from db.session import SessionFactory, unit_of_work
 from services.matching import loader
-from services.matching import service as matching
+from services.matching import runner as matching
 from services.worker.matching import assign, engine, naive
 from services.worker.matching.model import Config, Volunteers
 

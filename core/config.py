@@ -22,6 +22,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes for `koppel serve` (each has its own threads and connection pool).
+    workers: int = 1
+    # Connections per process; the server runs as many request threads as it has connections,
+    # so a request waits for a thread rather than for a connection it cannot get.
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
+    # A request that cannot get a connection this fast is answered 503 with Retry-After.
+    db_pool_timeout: float = 2.0
+    db_connect_timeout: int = 3
     log_level: str = "INFO"
     # How long an unpublished outbox row may wait before the periodic relay picks it up.
     outbox_grace_seconds: int = 30

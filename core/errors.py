@@ -2,7 +2,11 @@
 
 from typing import Any
 
+import psycopg
+from kombu import exceptions as kombu_exc
 from pydantic import BaseModel
+from redis import exceptions as redis_exc
+from sqlalchemy import exc as sa_exc
 
 
 class KoppelError(Exception):
@@ -50,6 +54,34 @@ class Conflict(KoppelError):
 
     status_code = 409
     code = "conflict"
+
+
+class ServiceUnavailable(KoppelError):
+    """Too busy, or the database or the broker cannot be reached: try again shortly."""
+
+    status_code = 503
+    code = "unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int = 5) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+# Failures that say "not now" rather than "not like this": no connection in time from the
+# pool, the database or the broker gone. They become a 503, never a 500.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.TimeoutError, sa_exc.OperationalError, sa_exc.InterfaceError,
+    sa_exc.DisconnectionError, psycopg.OperationalError, redis_exc.ConnectionError,
+    redis_exc.TimeoutError, kombu_exc.OperationalError)
+
+
+def unavailable(exc: Exception) -> ServiceUnavailable:
+    """The Dutch 503 for a failure in UNAVAILABLE."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return ServiceUnavailable("Het is even erg druk. Probeer het over een paar seconden "
+                                  "opnieuw.", retry_after=2)
+    return ServiceUnavailable("Koppel kan de gegevens nu even niet bereiken. Probeer het over "
+                              "een halve minuut opnieuw.", retry_after=30)
 
 
 class Unauthorized(KoppelError):

@@ -91,6 +91,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # Placement suggestions go to the client's consultant, never to the client.
     "client.matches": {R.CONSULTANT: S.OWN},
     "matching.run": {R.ADMIN: S.ANY},
+    "tasks.manage": {R.ADMIN: S.ANY},
     "broker.queue": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
     # The signed link in the invitation is the credential; no login needed.
     "invitation.respond": _PUBLIC,

@@ -42,7 +42,11 @@ def make_engine(url: str) -> Engine:
     # orjson parses the JSON columns several times faster than the standard library, which
     # matters when a national rematch reads half a million volunteer profiles.
     set_json_loads(orjson.loads)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    settings = get_settings()
+    return create_engine(url, pool_pre_ping=True, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow,
+                         pool_timeout=settings.db_pool_timeout,
+                         connect_args={"connect_timeout": settings.db_connect_timeout})
 
 
 @lru_cache

@@ -1,5 +1,6 @@
 """The `koppel` command line for admin work."""
 
+import json
 import os
 import sys
 
@@ -17,13 +18,16 @@ from services import demo
 from services.auth import service
 from services.brokerage import followup
 from services.outbox import relay
+from services.outbox import service as outbox
 from services.people import retention
+from services.worker import beat as beat_lock
 from services.worker.queues import Queue
 
 app = typer.Typer(help="Koppel: beheer vanaf de opdrachtregel.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demodata.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Outbox.", no_args_is_help=True)
+tasks_app = typer.Typer(help="Taken die voorgoed mislukten.", no_args_is_help=True)
 user_app = typer.Typer(help="Gebruikers.", no_args_is_help=True)
 retention_app = typer.Typer(help="Bewaartermijnen.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -31,6 +35,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(tasks_app, name="tasks")
 
 
 @db_app.command("upgrade")
@@ -119,6 +124,32 @@ def follow_ups() -> None:
     typer.echo(f"follow-up asked for {asked} matches")
 
 
+@tasks_app.command("failed")
+def tasks_failed(limit: int = typer.Option(100, help="How many, newest first")) -> None:
+    """List tasks that failed for good (retries used up, or a payload they cannot take)."""
+    with unit_of_work() as session:
+        letters = outbox.dead_letters(session, limit)
+        waiting = outbox.dead_letter_count(session)
+    typer.echo(f"{waiting} failed tasks not retried yet")
+    for letter in letters:
+        state = f"retried {letter.retried_at:%Y-%m-%d %H:%M}" if letter.retried_at else "waiting"
+        typer.echo(f"{letter.id:>6}  {letter.failed_at:%Y-%m-%d %H:%M}  {letter.task_name:<32} "
+                   f"{json.dumps(letter.payload, sort_keys=True)}  [{state}]  {letter.error}")
+
+
+@tasks_app.command("retry")
+def tasks_retry(letter_id: int) -> None:
+    """Run a failed task again (through the outbox)."""
+    try:
+        with unit_of_work() as session:
+            message = outbox.retry(session, letter_id)
+            message_id = message.id
+    except KoppelError as exc:
+        typer.echo(f"refused: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"failed task {letter_id} queued again as outbox message {message_id}")
+
+
 @outbox_app.command("relay")
 def outbox_relay() -> None:
     """Publish outbox messages left pending."""
@@ -126,7 +157,9 @@ def outbox_relay() -> None:
 
 
 @app.command()
-def serve(host: str | None = None, port: int | None = None, reload: bool = False) -> None:
+def serve(host: str | None = None, port: int | None = None, reload: bool = False,
+          workers: int | None = typer.Option(None, help="Server processes (default: "
+                                                         "KOPPEL_WORKERS, 1)")) -> None:
     """Serve API, web and (without a broker) the in-process worker."""
     settings = get_settings()
     uvicorn.run(
@@ -135,7 +168,13 @@ def serve(host: str | None = None, port: int | None = None, reload: bool = False
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        workers=None if reload else (workers or settings.workers),
         proxy_headers=True,
+        # Keep-alive connections from a load balancer outlive uvicorn's 5 s default.
+        timeout_keep_alive=30,
+        # A new server process imports the matching engine (numpy, scikit-learn, OR-Tools);
+        # on a busy machine that takes longer than uvicorn's 5 s before it kills and restarts it.
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -144,18 +183,24 @@ def worker(
     beat: bool = typer.Option(False, help="Also run the periodic jobs (single-node setups)."),
     concurrency: int = 2,
     pool: str = "prefork",
+    queues: str = typer.Option("", help="Comma-separated queues to consume (default: all), "
+                                        "e.g. koppel.matching"),
 ) -> None:
     """Run a Celery worker on the configured broker."""
     if not get_settings().redis_url:
         typer.echo("KOPPEL_REDIS_URL is not set: tasks already run inside `koppel serve`.",
                    err=True)
         raise typer.Exit(2)
-
+    wanted = [q.strip() for q in queues.split(",") if q.strip()] or [q.value for q in Queue]
+    unknown = set(wanted) - {q.value for q in Queue}
+    if unknown:
+        typer.echo(f"unknown queue(s): {', '.join(sorted(unknown))}", err=True)
+        raise typer.Exit(2)
     args = [sys.executable, "-m", "celery", "-A", "services.worker.app:celery_app", "worker",
             "--loglevel", get_settings().log_level, "--concurrency", str(concurrency),
-            "--pool", pool, "-Q", ",".join(q.value for q in Queue)]
+            "--pool", pool, "-Q", ",".join(wanted)]
     if beat:
-        args.append("--beat")
+        args += ["--beat", "--scheduler", "services.worker.beat:SingleBeat"]
     # Replace this process, so signals from the supervisor reach Celery itself.
     os.execv(sys.executable, args)
 
@@ -164,8 +209,19 @@ def worker(
 def beat() -> None:
     """Run Celery beat (the periodic jobs of services/worker/schedules.py)."""
     args = [sys.executable, "-m", "celery", "-A", "services.worker.app:celery_app", "beat",
-            "--loglevel", get_settings().log_level, "--schedule", "var/celerybeat-schedule"]
+            "--loglevel", get_settings().log_level, "--schedule", "var/celerybeat-schedule",
+            "--scheduler", "services.worker.beat:SingleBeat"]
     os.execv(sys.executable, args)
+
+
+@app.command("beat-alive")
+def beat_alive() -> None:
+    """Exit 0 when a beat holds its lock (a healthcheck for the beat container)."""
+    url = get_settings().redis_url
+    if not url or not beat_lock.is_running(url):
+        typer.echo("no beat is running", err=True)
+        raise typer.Exit(1)
+    typer.echo("beat is running")
 
 
 def _safe_url() -> str:

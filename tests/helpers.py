@@ -16,7 +16,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, timeout: float = 30.0, alive=lambda: True) -> None:
+def wait_for_http(url: str, timeout: float = 90.0, alive=lambda: True) -> None:
     """Poll url until it answers 200; fail when the time is up or alive() turns false."""
     deadline = time.monotonic() + timeout
     while True:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from services.worker.app import celery_app
-from services.worker.queues import ROUTES, TaskName
+from services.worker.queues import DESCRIPTIONS, LIMITS, ROUTES, TaskName
 from services.worker.schedules import BEAT_SCHEDULE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +43,4 @@ def test_every_task_name_is_a_registered_task_and_routed():
     prefixes = {pattern.removesuffix(".*") for pattern in ROUTES}
     assert all(t.value.split(".")[0] in prefixes for t in TaskName)
     assert {entry["task"] for entry in BEAT_SCHEDULE.values()} <= set(TaskName)
+    assert set(LIMITS) == set(DESCRIPTIONS) == set(TaskName)  # each has limits and Dutch words

@@ -39,7 +39,7 @@ def site(tmp_path_factory):
         subprocess.run(koppel + args, cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(koppel + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"{base}/healthz", alive=lambda: server.poll() is None)
+    wait_for_http(f"{base}/readyz", alive=lambda: server.poll() is None)
     yield base, inbox, env
     server.terminate()
     server.wait(timeout=20)

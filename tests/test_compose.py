@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 
 from services.cli import app as cli_app
+from services.worker.queues import LIMITS, Queue, TaskName
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,3 +53,19 @@ def test_dependencies_wait_for_healthy_services_and_migrations():
         assert deps["migrate"]["condition"] == "service_completed_successfully"
     assert services["beat"]["depends_on"]["redis"]["condition"] == "service_healthy"
     assert services["api"]["ports"] == ["8000:8000"]
+
+
+def test_each_queue_has_its_own_worker_with_a_healthcheck_and_grace():
+    services = load()["services"]
+    workers = {name: s for name, s in services.items() if s.get("command", [])[:2] == [
+        "koppel", "worker"]}
+    queues = [s["command"][s["command"].index("--queues") + 1] for s in workers.values()]
+    assert sorted(queues) == sorted(q.value for q in Queue)
+    for name, worker in workers.items():
+        assert "inspect ping" in worker["healthcheck"]["test"][1], name
+        assert "stop_grace_period" in worker, name
+    matching = next(s for s in workers.values() if "koppel.matching" in s["command"])
+    minutes = int(matching["stop_grace_period"].removesuffix("m"))
+    assert minutes * 60 > LIMITS[TaskName.FULL_REMATCH][1]  # a full run can finish or hand back
+    assert services["beat"]["healthcheck"]["test"] == ["CMD", "koppel", "beat-alive"]
+    assert "--workers" in services["api"]["command"]

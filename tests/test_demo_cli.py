@@ -90,7 +90,7 @@ def test_cli_migrates_loads_and_serves_the_demo(cli_env):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{base}/healthz", alive=lambda: server.poll() is None)
+        wait_for_http(f"{base}/readyz", alive=lambda: server.poll() is None)
         found = httpx.get(f"{base}/api/v1/initiatives", params={"q": "mantelzorg"}).json()
         assert {"IKZALZIJN", "AlzheimerMuziekGeluk"} <= {i["name"] for i in found["items"]}
         haarlem = httpx.get(f"{base}/api/v1/initiatives", params={"municipality": "GM0392"})

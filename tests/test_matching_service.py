@@ -19,7 +19,7 @@ from db.models import (
 from db.session import unit_of_work
 from db.types import utcnow
 from services.matching import loader
-from services.matching import service as matching
+from services.matching import runner as matching
 from services.worker.matching import naive
 from services.worker.matching.model import Config
 from tests import eligibility

@@ -101,6 +101,8 @@ def ids(session):
         "run_id": session.exec(select(MatchingRun.id)).first(),
         "match_id": session.exec(select(Match.id).join(Need).where(
             Need.initiative_id == buuv.id)).first(),
+        "letter_id": 999999,
+        "mail_id": 999999,
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

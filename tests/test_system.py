@@ -3,12 +3,23 @@
 import pytest
 
 from core.config import get_settings
+from db import session as session_module
 
 
-def test_healthz_reports_database_and_in_process_worker(client):
-    response = client.get("/healthz")
+def test_readyz_reports_database_and_in_process_worker(client):
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
+
+
+def test_healthz_answers_without_the_database(client, monkeypatch):
+    def no_database():
+        raise AssertionError("liveness must not touch the database")
+
+    monkeypatch.setattr(session_module, "new_session", no_database)
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert client.get("/readyz").status_code == 503  # readiness does look
 
 
 @pytest.fixture
@@ -24,15 +35,15 @@ def broker_url(monkeypatch):
     get_settings.cache_clear()
 
 
-def test_healthz_reports_a_reachable_broker(client, broker_url):
+def test_readyz_reports_a_reachable_broker(client, broker_url):
     broker_url("redis://127.0.0.1:6379/15")
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 200 and response.json()["broker"] == "ok"
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, broker_url):
+def test_readyz_is_503_when_the_broker_is_down(client, broker_url):
     broker_url("redis://127.0.0.1:1/0")
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "degraded", "database": "ok", "broker": "unreachable"}
 

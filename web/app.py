@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from core.config import get_settings
 from web import errors
 from web.deps import resolve_actor
-from web.routes import auth, broker, broker_work, dev, invitations, public
+from web.routes import admin, auth, broker, broker_work, dev, invitations, public
 from web.security import SecurityHeadersMiddleware
 
 HERE = Path(__file__).parent
@@ -27,7 +27,7 @@ def create_web_app() -> FastAPI:
                        cookie_secure=settings.env == "production")
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for area in (public, auth, broker, broker_work, invitations, dev):
+    for area in (public, auth, broker, broker_work, invitations, admin, dev):
         app.include_router(area.router)
     errors.install(app)
     return app

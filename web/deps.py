@@ -12,13 +12,22 @@ from markupsafe import Markup, escape
 from core import nl
 from core.permissions import Actor, allows
 from core.vocabulary import get_vocabulary
-from db.session import SessionDep
+from db.session import unit_of_work
 from services.auth import service as auth
+from services.worker.queues import DESCRIPTIONS
 
 
-def resolve_actor(request: Request, session: SessionDep) -> None:
-    """Resolve the session cookie once per request; routes then only check their action."""
-    request.state.actor = auth.actor_for_cookie(session, request.cookies.get(auth.SESSION_COOKIE))
+def resolve_actor(request: Request) -> None:
+    """Resolve the session cookie once per request; routes then only check their action.
+
+    Without a cookie nothing touches the database here; with one, the lookup runs in a short
+    transaction of its own and gives its connection back before the route takes one.
+    """
+    request.state.actor = None
+    token = request.cookies.get(auth.SESSION_COOKIE)
+    if token:
+        with unit_of_work() as session:
+            request.state.actor = auth.actor_for_cookie(session, token)
 
 
 def actor_of(request: Request) -> Actor | None:
@@ -48,6 +57,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates",
 templates.env.globals.update(can=can, csrf_field=csrf_field)
 # Everything a page shows goes through Dutch: codes become labels, numbers and dates Dutch.
 templates.env.filters.update(nl.FILTERS)
+templates.env.filters["taak"] = lambda name: DESCRIPTIONS.get(name, "Onbekende taak")
 
 
 def choices(lens: str) -> list[tuple[str, str]]:

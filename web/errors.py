@@ -5,7 +5,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import Forbidden, KoppelError, NotFound, Unauthorized
+from core.errors import UNAVAILABLE, Forbidden, KoppelError, NotFound, Unauthorized, unavailable
 from web import security
 from web.deps import render
 
@@ -34,7 +34,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(KoppelError)
     async def _refused(request: Request, exc: KoppelError) -> HTMLResponse:
-        return error_page(request, "Dat lukte niet", exc.detail, exc.status_code)
+        page = error_page(request, "Dat lukte niet", exc.detail, exc.status_code)
+        if getattr(exc, "retry_after", None):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+
+    async def _unavailable(request: Request, exc: Exception) -> HTMLResponse:
+        busy = unavailable(exc)
+        page = error_page(request, "Even geduld", busy.detail, 503)
+        page.headers["Retry-After"] = str(busy.retry_after)
+        return page
+
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, _unavailable)
 
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, _exc: ValidationError) -> HTMLResponse:

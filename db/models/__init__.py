@@ -24,7 +24,7 @@ from db.models.initiatives import Initiative, InitiativeLabel, Need, Offer  # no
 from db.models.mail import MailMessage  # noqa: E402
 from db.models.matching import HoursLog, Match, MatchingRun  # noqa: E402
 from db.models.municipalities import Municipality  # noqa: E402
-from db.models.outbox import OutboxMessage  # noqa: E402
+from db.models.outbox import DeadLetter, OutboxMessage  # noqa: E402
 from db.models.people import ParticipationClient, Volunteer  # noqa: E402
 from db.models.resources import Fund, FundCall, Instrument  # noqa: E402
 
@@ -56,5 +56,6 @@ __all__ = [
     "Need",
     "Offer",
     "OutboxMessage",
+    "DeadLetter",
     "metadata",
 ]

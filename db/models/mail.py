@@ -16,6 +16,8 @@ class MailMessage(SQLModel, table=True):
                                        name="uq_mail_message_once"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # Fixed when the mail is written, so every attempt carries the same Message-ID.
+    message_id: str | None = Field(default=None, max_length=200, unique=True)
     match_id: int | None = Field(default=None, index=True)
     kind: str = Field(max_length=30)
     to_address: str = Field(max_length=320)
@@ -23,7 +25,11 @@ class MailMessage(SQLModel, table=True):
     body_text: str = Field(sa_type=Text)
     body_html: str = Field(sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Claimed (in its own committed transaction) just before talking to SMTP: a claimed mail
+    # is never sent again, so a redelivered task cannot mail twice.
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     transport: str | None = Field(default=None, max_length=10)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)

@@ -5,6 +5,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import anyio
 from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +19,7 @@ from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
 from services.outbox import relay
+from services.outbox.routes import router as outbox_router
 from services.people.routes import router as people_router
 from services.resources.routes import router as resources_router
 from services.system.routes import health_router
@@ -41,6 +43,11 @@ async def _embedded_beat(interval: float) -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # As many request threads as pooled connections: under load a request waits for a thread
+    # (cheap) instead of holding a thread while it waits for a connection.
+    settings = get_settings()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = \
+        settings.db_pool_size + settings.db_max_overflow
     task = None
     if app.state.embedded_worker:
         task = asyncio.create_task(_embedded_beat(60.0))
@@ -76,5 +83,6 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(people_router, prefix=API_PREFIX)
     app.include_router(resources_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(outbox_router, prefix=API_PREFIX)
     app.mount("/", create_web_app())
     return app

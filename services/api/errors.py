@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import ErrorBody, KoppelError, validation_fields
+from core.errors import UNAVAILABLE, ErrorBody, KoppelError, unavailable, validation_fields
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,13 @@ def install(app: FastAPI) -> None:
         retry = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry)} if retry else None
         return JSONResponse(exc.as_dict(), status_code=exc.status_code, headers=headers)
+
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("503 for %s: %s", request.url.path, exc)
+        return await _koppel_error(request, unavailable(exc))
+
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, _unavailable)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

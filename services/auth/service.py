@@ -102,15 +102,21 @@ def ensure_organisation(session: Session, *, kind: str, name: str,
     return org
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def actor_for_bearer(session: Session, authorization: str | None) -> Actor | None:
     """The actor behind an `Authorization: Bearer …` header; None without a bearer token.
 
     A bearer token that is not valid is refused outright rather than read as anonymous.
     """
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(authorization)
+    if token is None:
         return None
-    user = user_for_token(session, token.strip())
+    user = user_for_token(session, token)
     if user is None:
         raise Unauthorized("Het token is ongeldig, verlopen of ingetrokken.")
     return actor_for(session, user)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from core.config import get_settings
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.permissions import Actor
-from db.models import HoursLog, Match, Need
+from db.models import HoursLog, MailMessage, Match, Need
 from db.types import local_today, utcnow
 from services.brokerage import review, views
 from services.brokerage.lifecycle import MatchStatus, Outcome, transition
@@ -108,14 +108,24 @@ class Overdue:
     resource: str
     since_days: int
     what: str
+    mail_id: int | None = None  # an invitation that did not get through: send it again
 
 
 def overdue(session: Session, actor: Actor) -> list[Overdue]:
-    """Invitations nobody answered and follow-ups nobody answered, oldest first."""
+    """Invitations that did not get through, invitations nobody answered and follow-ups
+    nobody answered, oldest first."""
     cutoff = utcnow() - timedelta(days=get_settings().overdue_after_days)
     stmt = review.in_scope(actor)
     now = utcnow()
     rows = []
+    waiting = session.exec(stmt.where(Match.status == MatchStatus.APPROVED)).all()
+    failed = notifications.undelivered(session, [match.id for match, _n, _i in waiting])
+    for match, need, initiative in waiting:
+        if match.id in failed:
+            rows.append(Overdue(match.id, initiative.name, need.title,
+                                views.resource_name(session, match),
+                                (now - match.decided_at).days, "uitnodiging niet bezorgd",
+                                mail_id=failed[match.id].id))
     for match, need, initiative in session.exec(stmt.where(
             Match.status == MatchStatus.APPROVED, Match.decided_at < cutoff)):
         rows.append(Overdue(match.id, initiative.name, need.title,
@@ -128,6 +138,15 @@ def overdue(session: Session, actor: Actor) -> list[Overdue]:
                             views.resource_name(session, match),
                             (now - match.follow_up_sent_at).days, "nazorg onbeantwoord"))
     return sorted(rows, key=lambda r: -r.since_days)
+
+
+def resend(session: Session, actor: Actor, mail_id: int) -> None:
+    """Send an invitation that did not get through once more."""
+    mail = session.get(MailMessage, mail_id)
+    if mail is None or mail.match_id is None:
+        raise NotFound(f"Bericht {mail_id} bestaat niet.")
+    review.get_in_scope(session, actor, mail.match_id)  # NotFound outside the broker's reach
+    notifications.resend(session, mail_id)
 
 
 def reinvite(session: Session, actor: Actor, match_id: int) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.models import MatchingRun
 from db.session import unit_of_work
-from services.matching import service
+from services.matching import runner
 from services.worker.app import celery_app
 from services.worker.queues import TaskName
 
@@ -19,7 +19,7 @@ RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retri
 def rematch_needs(need_ids: list[int]) -> dict:
     """Rematch a block of needs (idempotent: the same data gives the same proposals)."""
     with unit_of_work() as session:
-        stats = service.rematch(session, list(need_ids))
+        stats = runner.rematch(session, list(need_ids))
     log.info("rematched %d needs: %s", len(need_ids), stats)
     return stats
 
@@ -28,10 +28,10 @@ def rematch_needs(need_ids: list[int]) -> dict:
 def rematch_for_resource(kind: str, resource_id: int) -> int:
     """A fund, call, volunteer, client or instrument changed: rematch the needs it touches."""
     with unit_of_work() as session:
-        affected = service.needs_affected_by(session, kind, resource_id)
-    for block in service.blocks(affected):
+        affected = runner.needs_affected_by(session, kind, resource_id)
+    for block in runner.blocks(affected):
         with unit_of_work() as session:
-            service.rematch(session, block)
+            runner.rematch(session, block)
     log.info("%s %s changed: %d needs rematched", kind, resource_id, len(affected))
     return len(affected)
 
@@ -39,7 +39,7 @@ def rematch_for_resource(kind: str, resource_id: int) -> int:
 @celery_app.task(name=TaskName.FULL_REMATCH, **RETRY)
 def full_rematch(run_id: int) -> None:
     """Rematch every open need (see schedules.py and POST /api/v1/matching/runs)."""
-    service.full_run(unit_of_work, run_id)
+    runner.full_run(unit_of_work, run_id)
 
 
 @celery_app.task(name=TaskName.NIGHTLY_REMATCH, ignore_result=True)
@@ -50,4 +50,4 @@ def nightly() -> None:
         session.add(run)
         session.flush()
         run_id = run.id
-    service.full_run(unit_of_work, run_id)
+    runner.full_run(unit_of_work, run_id)

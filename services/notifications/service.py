@@ -1,8 +1,6 @@
 """Invitations and notices by e-mail: composed in Dutch, queued with the change, sent once."""
 
 import logging
-import smtplib
-from email.message import EmailMessage
 from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -11,7 +9,7 @@ from sqlmodel import Session, select
 
 from core import nl
 from core.config import get_settings
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.vocabulary import get_vocabulary
 from db.models import (
     Fund,
@@ -25,6 +23,7 @@ from db.models import (
     Volunteer,
 )
 from db.types import utcnow
+from services.notifications import sending
 from services.outbox import service as outbox
 from services.worker.queues import TaskName
 
@@ -84,7 +83,7 @@ def _queue(session: Session, *, match_id: int, kind: str, to: str, template: str
     subject = text.splitlines()[0].removeprefix("Onderwerp: ").strip()
     body = "\n".join(text.splitlines()[2:])
     mail = MailMessage(match_id=match_id, kind=kind, to_address=to, subject=subject,
-                       body_text=body, body_html=html)
+                       body_text=body, body_html=html, message_id=sending.new_message_id())
     session.add(mail)
     session.flush()
     outbox.enqueue(session, TaskName.SEND_MAIL, mail_id=mail.id)
@@ -142,35 +141,30 @@ def follow_up(session: Session, match: Match) -> list[MailMessage]:
     return queued
 
 
-def send(session: Session, mail_id: int) -> bool:
-    """Send one message (idempotent); without SMTP it stays in the local outbox."""
+def resend(session: Session, mail_id: int) -> MailMessage:
+    """Send a mail that failed (or whose sending was interrupted) once more, as a new message."""
     mail = session.get(MailMessage, mail_id)
     if mail is None:
-        log.info("mail %s vanished; nothing to send", mail_id)
-        return False
+        raise NotFound(f"Bericht {mail_id} bestaat niet.")
     if mail.sent_at is not None:
-        return False
-    settings = get_settings()
-    mail.attempts += 1
-    if settings.smtp_host:
-        message = EmailMessage()
-        message["From"] = settings.mail_from
-        message["To"] = mail.to_address
-        message["Subject"] = mail.subject
-        message.set_content(mail.body_text)
-        message.add_alternative(mail.body_html, subtype="html")
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user and settings.smtp_password:
-                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-            smtp.send_message(message)
-        mail.transport = "smtp"
-    else:
-        mail.transport = "local"
-    mail.sent_at = utcnow()
+        raise Conflict("Dit bericht is al verstuurd.")
+    mail.claimed_at = mail.failed_at = mail.last_error = None
+    mail.message_id = sending.new_message_id()
     session.flush()
-    return True
+    outbox.enqueue(session, TaskName.SEND_MAIL, mail_id=mail.id)
+    return mail
+
+
+def undelivered(session: Session, match_ids: list[int]) -> dict[int, MailMessage]:
+    """Per match, a mail to the invited side that failed or whose sending was interrupted."""
+    if not match_ids:
+        return {}
+    stale = utcnow() - sending.CLAIM_UNCERTAIN_AFTER
+    rows = session.exec(select(MailMessage).where(
+        MailMessage.match_id.in_(match_ids), MailMessage.sent_at.is_(None),
+        MailMessage.kind.in_(("invitation", "reminder")),
+        (MailMessage.failed_at.is_not(None)) | (MailMessage.claimed_at < stale))).all()
+    return {mail.match_id: mail for mail in rows}
 
 
 def recent(session: Session, limit: int = 50) -> list[MailMessage]:

@@ -5,7 +5,7 @@ import logging
 from celery import Celery
 
 from core.config import get_settings
-from services.worker.queues import ROUTES, Queue
+from services.worker.queues import LIMITS, ROUTES, VISIBILITY_TIMEOUT, Queue
 from services.worker.schedules import BEAT_SCHEDULE
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,24 @@ def make_celery() -> Celery:
         result_backend=None,
         task_ignore_result=True,
         task_always_eager=settings.eager_tasks,
-        task_eager_propagates=True,
+        # In-process tasks fail like a worker's would: recorded as a dead letter (see
+        # services/outbox/tasks.py), never as an error in the request that queued them.
+        task_eager_propagates=False,
         task_default_queue=Queue.DEFAULT.value,
         task_routes=ROUTES,
+        # A message is acknowledged when its task ends, so a killed worker's task is delivered
+        # again: after the visibility timeout by Redis, or sooner by the outbox reconciler.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        task_annotations={name.value: {"soft_time_limit": soft, "time_limit": hard}
+                          for name, (soft, hard) in LIMITS.items()},
+        # Never wait long for a broker that is down: the outbox keeps the message meanwhile.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2,
+                                   "interval_step": 0.5, "interval_max": 1},
         beat_schedule=BEAT_SCHEDULE,
         timezone="Europe/Amsterdam",
         enable_utc=True,
@@ -47,11 +58,10 @@ def make_celery() -> Celery:
 celery_app = make_celery()
 
 
-def dispatch(task_name: str, kwargs: dict, *, message_id: int | None = None) -> None:
+def dispatch(task_name: str, kwargs: dict, *, task_id: str | None = None) -> None:
     """Send a task by name; runs it right here when tasks are eager."""
     if celery_app.conf.task_always_eager:
         celery_app.loader.import_default_modules()
-        celery_app.tasks[task_name].apply(kwargs=kwargs)
+        celery_app.tasks[task_name].apply(kwargs=kwargs, task_id=task_id)
         return
-    task_id = f"outbox-{message_id}" if message_id is not None else None
     celery_app.send_task(task_name, kwargs=kwargs, task_id=task_id)

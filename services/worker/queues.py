@@ -26,6 +26,37 @@ class TaskName(StrEnum):
     NEED_CLOSED = "brokerage.need_closed"
 
 
+# What each task does, in Dutch, for the people who look after failed ones.
+DESCRIPTIONS: dict[TaskName, str] = {
+    TaskName.REFRESH_PROFILE: "Zoektekst en volledigheid van een profiel bijwerken",
+    TaskName.RELAY_PENDING: "Wachtende berichten aan de werkers doorgeven",
+    TaskName.APPLY_RETENTION: "Persoonsgegevens na de bewaartermijn wissen",
+    TaskName.REMATCH_NEEDS: "Voorstellen voor hulpvragen opnieuw berekenen",
+    TaskName.REMATCH_FOR_RESOURCE: "Voorstellen na een gewijzigd fonds, vrijwilliger of regeling",
+    TaskName.FULL_REMATCH: "Alle voorstellen opnieuw berekenen",
+    TaskName.NIGHTLY_REMATCH: "Nachtelijke herberekening van alle voorstellen",
+    TaskName.SEND_MAIL: "Een e-mail versturen",
+    TaskName.ASK_FOLLOW_UPS: "Vragen of de hulp gelukt is",
+    TaskName.NEED_CLOSED: "Een vervulde hulpvraag afronden",
+}
+
+# Soft and hard time limits per task, in seconds. A task over its soft limit gets a chance to
+# stop cleanly; the hard limit kills it. A national rematch takes about a minute (make bench),
+# so half an hour is generous; the broker's visibility timeout must stay above the longest.
+LIMITS: dict[TaskName, tuple[int, int]] = {
+    TaskName.REFRESH_PROFILE: (60, 90),
+    TaskName.RELAY_PENDING: (120, 180),
+    TaskName.APPLY_RETENTION: (600, 660),
+    TaskName.REMATCH_NEEDS: (300, 360),
+    TaskName.REMATCH_FOR_RESOURCE: (600, 660),
+    TaskName.FULL_REMATCH: (1500, 1800),
+    TaskName.NIGHTLY_REMATCH: (1500, 1800),
+    TaskName.SEND_MAIL: (60, 90),
+    TaskName.ASK_FOLLOW_UPS: (300, 360),
+    TaskName.NEED_CLOSED: (60, 90),
+}
+VISIBILITY_TIMEOUT = max(hard for _soft, hard in LIMITS.values()) + 300
+
 # Task-name prefix → queue.
 ROUTES = {
     "initiatives.*": {"queue": Queue.DEFAULT.value},

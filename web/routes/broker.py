@@ -108,6 +108,15 @@ def broker_follow_up(request: Request, session: SessionDep, actor: Allowed("brok
         "rows": followup.overdue(session, actor), "done": request.query_params.get("done")})
 
 
+@router.post("/mails/{mail_id}/resend", name="broker_resend")
+def broker_resend(request: Request, session: SessionDep, actor: Allowed("match.decide"),
+                  mail_id: int):
+    """Send an invitation that did not get through once more."""
+    followup.resend(session, actor, mail_id)
+    return RedirectResponse(f"{request.url_for('broker_follow_up').path}?done=resent",
+                            status_code=303)
+
+
 @router.post("/matches/{match_id}/reinvite", name="broker_reinvite")
 def broker_reinvite(request: Request, session: SessionDep, actor: Allowed("match.decide"),
                     match_id: int):

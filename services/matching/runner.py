@@ -1,0 +1,204 @@
+"""Run the engine against the database and keep Match rows in step, idempotently.
+
+Kept apart from service.py so that serving pages and the API never loads the engine
+(numpy, scikit-learn, OR-Tools); workers and the embedded task runner do.
+"""
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+
+import numpy as np
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, select
+
+from core import geo, nl
+from db.models import (
+    Fund,
+    Initiative,
+    Instrument,
+    Match,
+    MatchingRun,
+    Need,
+    ParticipationClient,
+    Volunteer,
+)
+from db.types import utcnow
+from services.brokerage.service import MatchStatus
+from services.matching import loader
+from services.matching.service import RunStatus
+from services.worker.matching import engine, explain
+from services.worker.matching.model import Config
+
+log = logging.getLogger(__name__)
+BLOCK = 2000
+
+
+def _resource_ids(kind: str, inputs: engine.Inputs) -> tuple[np.ndarray, np.ndarray | None]:
+    if kind == "volunteer":
+        return inputs.volunteers.ids, None
+    if kind == "fund":
+        return inputs.calls.fund_ids, inputs.calls.call_ids
+    if kind == "instrument":
+        return inputs.instruments.ids, None
+    return inputs.clients.ids, None
+
+
+def rematch(session: Session, need_ids: list[int] | None, *, run_id: int | None = None,
+            cfg: Config | None = None) -> dict[str, int]:
+    """Recompute proposals for the given needs (None: every open need) and store them."""
+    inputs, places = loader.load_inputs(session, need_ids)
+    proposals = engine.run(inputs, cfg)
+    return store(session, inputs, places, proposals, need_ids, run_id)
+
+
+def store(session: Session, inputs: engine.Inputs, places: loader.Places,
+          proposals: dict, need_ids: list[int] | None, run_id: int | None) -> dict[str, int]:
+    """Write an engine result: new proposals in, stale ones out, decided ones untouched."""
+    fresh: dict[tuple[int, str, int], dict] = {}
+    for kind, p in proposals.items():
+        res_ids, call_ids = _resource_ids(kind, inputs)
+        for i in range(len(p.need)):
+            reasons = explain.reasons_for(p, inputs, places.names, places.provinces, i)
+            key = (int(inputs.needs.ids[p.need[i]]), kind, int(res_ids[p.resource[i]]))
+            fresh[key] = {"score": round(float(p.score[i]), 4), "reasons": reasons,
+                          "explanation": nl.explain(reasons),
+                          "call_id": int(call_ids[p.resource[i]]) if call_ids is not None
+                          else None}
+    written = _persist(session, need_ids, fresh, run_id)
+    return {"needs": len(inputs.needs),
+            "pairs_scored": sum(p.pairs_scored for p in proposals.values()),
+            "proposals": len(fresh), "written": written}
+
+
+def _existing(session: Session, need_ids: list[int] | None) -> list:
+    stmt = select(Match.id, Match.need_id, Match.resource_kind, Match.resource_id,
+                  Match.status, Match.score, Match.explanation, Match.call_id)
+    if need_ids is None:
+        return list(session.execute(stmt))
+    rows = []
+    for start in range(0, len(need_ids), loader.IN_CHUNK):
+        rows += session.execute(stmt.where(
+            Match.need_id.in_(need_ids[start:start + loader.IN_CHUNK]))).all()
+    return rows
+
+
+def _persist(session: Session, need_ids: list[int] | None,
+             fresh: dict[tuple[int, str, int], dict], run_id: int | None) -> int:
+    """Insert new proposals, refresh changed ones, drop stale ones; decided rows stay."""
+    now = utcnow()
+    stale, changed = [], []
+    seen: set[tuple[int, str, int]] = set()
+    for mid, need_id, kind, res_id, status, score, explanation, call_id in _existing(
+            session, need_ids):
+        key = (need_id, kind, res_id)
+        seen.add(key)
+        if status != MatchStatus.PROPOSED:
+            continue
+        new = fresh.get(key)
+        if new is None:
+            stale.append(mid)
+        elif (new["score"], new["explanation"], new["call_id"]) != (score, explanation,
+                                                                    call_id):
+            changed.append({"id": mid, **new, "run_id": run_id, "updated_at": now})
+    rows = [{"need_id": k[0], "resource_kind": k[1], "resource_id": k[2], **v,
+             "status": MatchStatus.PROPOSED.value, "run_id": run_id, "created_at": now,
+             "updated_at": now}
+            for k, v in fresh.items() if k not in seen]
+    for start in range(0, len(stale), loader.IN_CHUNK):
+        session.execute(delete(Match).where(Match.id.in_(stale[start:start + loader.IN_CHUNK])))
+    if changed:
+        session.execute(update(Match), changed)
+    _insert(session, rows)
+    session.flush()
+    return len(rows) + len(changed) + len(stale)
+
+
+COPY_COLUMNS = ("need_id", "resource_kind", "resource_id", "call_id", "score", "reasons",
+                "explanation", "status", "run_id", "created_at", "updated_at")
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    """Bulk insert: COPY on PostgreSQL (a national run writes ~250k rows), batches elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql" and len(rows) > 1000:
+        raw = session.connection().connection.driver_connection
+        statement = f"COPY match ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c == "reasons" else row[c]
+                                for c in COPY_COLUMNS])
+        return
+    for start in range(0, len(rows), 10_000):
+        session.execute(insert(Match), rows[start:start + 10_000])
+
+
+def needs_affected_by(session: Session, kind: str, resource_id: int) -> list[int]:
+    """Open needs whose proposals a change to this resource can alter."""
+    codes = loader.codebook()
+    served = {c for c, bit in codes.code_bits("support_needs").items()
+              if bit in codes.kinds_served(kind)}
+    stmt = select(Need.id).join(Initiative, Initiative.id == Need.initiative_id).where(
+        Need.status == "open", Need.kind.in_(sorted(served)))
+    if kind == "volunteer":
+        volunteer = session.get(Volunteer, resource_id)
+        if volunteer is None or volunteer.pc4 is None:
+            return _with_matches(session, kind, resource_id)
+        near = sorted(geo.within_radius(volunteer.pc4, min(volunteer.radius_km, 25.0)))
+        stmt = stmt.where(Initiative.pc4.in_(near or ["-"]))
+    elif kind == "instrument":
+        instrument = session.get(Instrument, resource_id)
+        if instrument is None:
+            return _with_matches(session, kind, resource_id)
+        stmt = stmt.where(Initiative.municipality_code == instrument.municipality_code)
+    elif kind == "placement":
+        client = session.get(ParticipationClient, resource_id)
+        if client is None:
+            return _with_matches(session, kind, resource_id)
+        stmt = stmt.where(Initiative.municipality_code == client.municipality_code)
+    elif kind == "fund" and session.get(Fund, resource_id) is None:
+        return _with_matches(session, kind, resource_id)
+    return sorted(set(session.exec(stmt).all()) | set(_with_matches(session, kind,
+                                                                   resource_id)))
+
+
+def _with_matches(session: Session, kind: str, resource_id: int) -> list[int]:
+    return list(session.exec(select(Match.need_id).where(
+        Match.resource_kind == kind, Match.resource_id == resource_id,
+        Match.status == MatchStatus.PROPOSED)).all())
+
+
+def blocks(ids: list[int], size: int = BLOCK) -> Iterable[list[int]]:
+    """Needs in blocks: a task has a fixed cost, so never one task per need or pair."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def full_run(session_factory, run_id: int) -> None:
+    """A full rematch, recording progress and figures on the MatchingRun."""
+    started = time.perf_counter()
+    with session_factory() as session:
+        run = session.get(MatchingRun, run_id)
+        if run is None:
+            log.info("matching run %s vanished; nothing to do", run_id)
+            return
+        run.status = RunStatus.RUNNING
+    try:
+        with session_factory() as session:
+            stats = rematch(session, None, run_id=run_id)
+        with session_factory() as session:
+            run = session.get(MatchingRun, run_id)
+            run.status = RunStatus.DONE
+            run.needs_total = run.needs_done = stats["needs"]
+            run.pairs_scored = stats["pairs_scored"]
+            run.proposals_written = stats["proposals"]
+            run.seconds = round(time.perf_counter() - started, 2)
+            run.finished_at = utcnow()
+    except Exception as exc:
+        with session_factory() as session:
+            run = session.get(MatchingRun, run_id)
+            run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:500], utcnow()
+        raise
+
