@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: demo test bench loadtest install install-dev services lint migrate clean
+.PHONY: demo test bench loadtest fuzz install install-dev services lint migrate clean
 
 # Install uv with pip when it is missing, then the locked dependencies.
 install:
@@ -15,6 +15,10 @@ install-dev:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
 	npm ci --silent --no-audit --no-fund
+
+# The demo runs in development mode (demo logins, the placeholder secret, /dev/mail for
+# admins); without KOPPEL_ENV, Koppel runs as production.
+demo migrate bench loadtest: export KOPPEL_ENV ?= development
 
 migrate: install
 	$(RUN) --no-dev koppel db upgrade
@@ -40,6 +44,10 @@ WORKERS ?= 2
 loadtest: install-dev services
 	$(RUN) python -m bench.loadtest --users $(USERS) --duration $(DURATION) --scale $(SCALE) \
 		--wait $(WAIT) --workers $(WORKERS)
+
+# Every API operation, every role, 25 generated requests each (`make test` runs a lighter pass).
+fuzz: install-dev
+	KOPPEL_FUZZ=full $(RUN) pytest -q tests/test_fuzz.py
 
 test: install-dev services
 	$(RUN) ruff check .

@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -62,6 +63,8 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
     """`koppel serve` on loopback, waiting until it is ready."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    # Measured as it runs for real: production mode, with a secret of its own.
+    env |= {"KOPPEL_ENV": "production", "KOPPEL_SECRET_KEY": secrets.token_urlsafe(32)}
     # A broker URL keeps the in-process worker out of the server: only requests are measured.
     env |= {"KOPPEL_DATABASE_URL": url, "KOPPEL_REDIS_URL": "redis://127.0.0.1:6379/14",
             "KOPPEL_LOG_LEVEL": "WARNING"}

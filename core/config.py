@@ -15,13 +15,18 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KOPPEL_", env_file=".env", extra="ignore")
 
-    env: Literal["development", "production"] = "development"
+    # Fail closed: only an explicit KOPPEL_ENV=development (make demo, the tests) relaxes the
+    # rules; anything else runs as production and refuses the placeholder secret.
+    env: Literal["development", "production"] = "production"
     database_url: str = DEFAULT_SQLITE_URL
     # Unset means tasks run eagerly inside the web process (the embedded default).
     redis_url: str | None = None
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     host: str = "127.0.0.1"
     port: int = 8000
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, e.g.
+    # "10.0.0.5"). Empty: the address of whoever connects counts, whatever headers say.
+    trusted_proxies: str = ""
     # Server processes for `koppel serve` (each has its own threads and connection pool).
     workers: int = 1
     # Connections per process; the server runs as many request threads as it has connections,
@@ -31,6 +36,8 @@ class Settings(BaseSettings):
     # A request that cannot get a connection this fast is answered 503 with Retry-After.
     db_pool_timeout: float = 2.0
     db_connect_timeout: int = 3
+    # The largest request body accepted (a profile with its needs is a few kilobytes).
+    max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
     # How long an unpublished outbox row may wait before the periodic relay picks it up.
     outbox_grace_seconds: int = 30

@@ -3,10 +3,12 @@
 from typing import Any
 
 import psycopg
+from fastapi.exceptions import RequestValidationError
 from kombu import exceptions as kombu_exc
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from redis import exceptions as redis_exc
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class KoppelError(Exception):
@@ -121,6 +123,32 @@ DUTCH_MESSAGES = {
     "json_invalid": "is geen geldige JSON",
     "model_attributes_type": "moet een object zijn",
     "dict_type": "moet een object zijn",
+    "model_type": "moet een object zijn",
+    "int_type": "moet een geheel getal zijn",
+    "float_type": "moet een getal zijn",
+    "bool_type": "moet ja of nee (true/false) zijn",
+    "date_type": "moet een datum zijn (JJJJ-MM-DD)",
+    "date_from_datetime_inexact": "moet een datum zijn (JJJJ-MM-DD)",
+    "finite_number": "moet een gewoon getal zijn",
+    "less_than": "is te groot",
+    "too_long": "bevat te veel waarden",
+    "too_short": "bevat te weinig waarden",
+    "string_unicode": "moet gewone tekst zijn",
+    "url_too_long": "is te lang",
+    "url_type": "is geen geldig webadres",
+    "enum": "is geen van de mogelijke keuzes",
+    "literal_error": "is geen van de mogelijke keuzes",
+}
+# What a status means, for errors that reach us without a Dutch word of our own.
+HTTP_ERRORS = {
+    400: ("bad_request", "Het verzoek kon niet worden gelezen."),
+    401: ("unauthorized", "Log in om dit te doen."),
+    403: ("forbidden", "Uw rol mag dit niet."),
+    404: ("not_found", "Niet gevonden."),
+    405: ("method_not_allowed", "Dat kan op dit adres niet."),
+    413: ("too_large", "Het verzoek is te groot."),
+    415: ("unsupported_media_type", "Deze vorm van gegevens wordt niet aangenomen."),
+    500: ("internal_error", "Er ging iets mis aan onze kant."),
 }
 
 
@@ -133,8 +161,15 @@ class ErrorBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Het verzoek kon niet worden gelezen"},
+    401: {"model": ErrorBody, "description": "Niet ingelogd, of het token is ongeldig"},
+    403: {"model": ErrorBody, "description": "Deze rol mag dit niet"},
     404: {"model": ErrorBody, "description": "Niet gevonden"},
+    409: {"model": ErrorBody, "description": "Botst met de huidige stand van zaken"},
+    413: {"model": ErrorBody, "description": "Het verzoek is te groot"},
     422: {"model": ErrorBody, "description": "Ongeldige invoer, per veld uitgelegd"},
+    429: {"model": ErrorBody, "description": "Te veel pogingen; zie Retry-After"},
+    503: {"model": ErrorBody, "description": "Even niet beschikbaar; zie Retry-After"},
 }
 
 
@@ -150,7 +185,7 @@ def _message(error: dict) -> str:
             return "is geen geldig e-mailadres"
         # Our own validators already speak Dutch; pydantic prefixes "Value error, ".
         return message.removeprefix("Value error, ")
-    return DUTCH_MESSAGES.get(error["type"], str(error["msg"]))
+    return DUTCH_MESSAGES.get(error["type"], "is niet geldig")
 
 
 def validation_fields(errors: list[dict]) -> dict[str, str]:
@@ -159,3 +194,46 @@ def validation_fields(errors: list[dict]) -> dict[str, str]:
     for error in errors:
         fields.setdefault(_field_name(tuple(error["loc"])), _message(error))
     return fields
+
+
+class HttpProblem(KoppelError):
+    """A plain HTTP status (an unknown method, an unreadable body, a crash) in Dutch."""
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.status_code = status
+        self.code, detail = HTTP_ERRORS.get(status, HTTP_ERRORS[400 if status < 500 else 500])
+        super().__init__(detail)
+        self.headers = headers or {}
+
+
+class TooLarge(KoppelError):
+    """A request body above the limit."""
+
+    status_code = 413
+    code = "too_large"
+
+
+def describe(exc: Exception) -> KoppelError:
+    """Any failure as one KoppelError: what the API and the site both render, in Dutch."""
+    if isinstance(exc, KoppelError):
+        return exc
+    if isinstance(exc, RequestValidationError | ValidationError):
+        return ValidationFailed(validation_fields(exc.errors()))
+    if isinstance(exc, UNAVAILABLE):
+        return unavailable(exc)
+    if isinstance(exc, StarletteHTTPException):
+        return HttpProblem(exc.status_code, dict(exc.headers or {}))
+    return HttpProblem(500)
+
+
+def headers_of(error: KoppelError) -> dict[str, str]:
+    """Response headers an error carries (Retry-After, Allow)."""
+    headers = dict(getattr(error, "headers", {}))
+    if getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(error.retry_after)
+    return headers
+
+
+# The exception types an adapter registers handlers for (all through describe()).
+HANDLED: tuple[type[Exception], ...] = (KoppelError, RequestValidationError,
+                                        StarletteHTTPException, *UNAVAILABLE, Exception)

@@ -68,6 +68,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "initiative.delete": _INITIATIVE_EDITORS,
     # Funds and the public see no personal contact data until a match is introduced.
     "initiative.contact": _INITIATIVE_EDITORS,
+    # Needs marked "brokers only" (often posted for a resident): never on public pages.
+    "need.private": _INITIATIVE_EDITORS,
     "volunteer.create": {R.VOLUNTEER: S.SELF, R.BROKER: S.MUNICIPALITY,
                          R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "volunteer.read": {R.VOLUNTEER: S.SELF, R.BROKER: S.MUNICIPALITY,
@@ -92,6 +94,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "client.matches": {R.CONSULTANT: S.OWN},
     "matching.run": {R.ADMIN: S.ANY},
     "tasks.manage": {R.ADMIN: S.ANY},
+    # The local mail outbox holds live invitation links: admins only, and only in development.
+    "dev.mail": {R.ADMIN: S.ANY},
     "broker.queue": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
     # The signed link in the invitation is the credential; no login needed.
     "invitation.respond": _PUBLIC,
@@ -103,7 +107,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).
-BUILTIN_PUBLIC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"}
+BUILTIN_PUBLIC_PATHS = {"/openapi.json", "/docs/assets", "/static"}
 
 
 def scope_for(role: str | None, action: str) -> Scope | None:

@@ -20,13 +20,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the web process read while a task writes.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Wait for the writer instead of failing at once (see _sqlite_begin).
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Take the write lock when the transaction starts. A deferred transaction that read first
+    # and writes later cannot wait for another writer: SQLite fails it at once with "database
+    # is locked". Started IMMEDIATE, a second writer simply waits its turn (busy_timeout).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

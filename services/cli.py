@@ -169,7 +169,10 @@ def serve(host: str | None = None, port: int | None = None, reload: bool = False
         port=port or settings.port,
         reload=reload,
         workers=None if reload else (workers or settings.workers),
-        proxy_headers=True,
+        # Client addresses (login throttling, audit) come from X-Forwarded-For only when it
+        # is set by a proxy the operator named.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         # Keep-alive connections from a load balancer outlive uvicorn's 5 s default.
         timeout_keep_alive=30,
         # A new server process imports the matching engine (numpy, scikit-learn, OR-Tools);

@@ -147,6 +147,10 @@ def _demo_accounts(session: Session) -> list[tuple[str, str]]:
     initiative_org = auth.ensure_organisation(session, kind="initiative", name="BUUV",
                                               initiative_id=buuv.id, municipality=HAARLEM)
     fund_org = auth.ensure_organisation(session, kind="fund", name="Stichting Zonnige Jeugd")
+    # The demo fund account runs that fund: its criteria, calls and suggestions are theirs.
+    fund = session.exec(select(Fund).where(Fund.name == fund_org.name)).first()
+    if fund is not None and fund.organisation_id is None:
+        fund.organisation_id = fund_org.id
     accounts = [
         ("admin", "admin", None, None),
         ("staff", "staff", HAARLEM, None),

@@ -5,8 +5,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-# Tests decide the broker themselves; never inherit one from the shell.
+# Tests decide the broker themselves; never inherit one from the shell. They run in
+# development mode (the placeholder secret is refused anywhere else), as `make demo` does.
 os.environ.pop("KOPPEL_REDIS_URL", None)
+os.environ["KOPPEL_ENV"] = "development"
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402

@@ -3,10 +3,18 @@
 import email
 import email.message
 import email.policy
+import os
 import socket
 import time
 
 import httpx
+
+
+def koppel_env(**settings: str) -> dict[str, str]:
+    """The environment for a `koppel` subprocess: none of ours leak in, development mode (as
+    `make demo` runs it), plus the given KOPPEL_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    return env | {"KOPPEL_ENV": "development"} | settings
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers import Inbox, free_port, plain_text, wait_for_http
+from tests.helpers import Inbox, free_port, koppel_env, plain_text, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,7 +30,7 @@ def site(tmp_path_factory):
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env = koppel_env()
     env |= {"KOPPEL_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.db'}",
             "KOPPEL_SMTP_HOST": "127.0.0.1", "KOPPEL_SMTP_PORT": str(smtp_port),
             "KOPPEL_BASE_URL": base}
@@ -154,3 +154,26 @@ def test_broker_approves_and_the_volunteer_accepts(site, browser):
                        ("/initiatieven/1", "profile")):
         broker.goto(path)
         check(broker, shot)
+
+
+def test_api_docs_render_from_our_own_origin(site, browser):
+    """Swagger UI comes from the package, not a CDN, and runs under the page's real CSP."""
+    base, _inbox, _env = site
+    page = browser.new_context(base_url=base).new_page()
+    requested, refused = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.goto("/docs")
+    needs_path = "/api/v1/initiatives/{initiative_id}/needs"
+    page.get_by_text(needs_path, exact=True).first.wait_for(timeout=20_000)
+    assert requested and all(url.startswith(base) for url in requested), requested
+    assert refused == []
+    assert page.locator(".opblock").count() >= 40
+    for width in (1280, 390):
+        wide = browser.new_context(base_url=base, bypass_csp=True,
+                                   viewport={"width": width, "height": 900}).new_page()
+        wide.goto("/docs")
+        wide.locator(".opblock").first.wait_for()
+        assert wide.evaluate("document.documentElement.scrollWidth") <= width
+        check(wide, f"api-docs-{width}")

@@ -38,7 +38,7 @@ from services.worker.app import celery_app
 from services.worker.queues import TaskName
 from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database, token_for
 from tests.factories import initiative_payload, need_payload
-from tests.helpers import Inbox, free_port
+from tests.helpers import Inbox, free_port, koppel_env
 from tests.test_web_auth import csrf_token, web_login
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def world(tmp_path_factory):
                 name=f"Vrijwilliger {i}", email=f"v{i}@example.org", pc4="2011",
                 municipality="GM0392", hours_per_week=4, radius_km=10, consent=True))
     logs = tmp_path_factory.mktemp("chaos")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env = koppel_env()
     env |= {"KOPPEL_DATABASE_URL": url, "KOPPEL_REDIS_URL": REDIS_URL,
             "KOPPEL_SMTP_HOST": "127.0.0.1", "KOPPEL_SMTP_PORT": str(smtp_port)}
     workers: list[subprocess.Popen] = []

@@ -1,6 +1,5 @@
 """The demo data and the `koppel` command line, as `make demo` uses them."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from sqlmodel import func, select
 
 from db.models import Initiative, Need, Offer
 from services import demo
-from tests.helpers import free_port, wait_for_http
+from tests.helpers import free_port, koppel_env, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 KOPPEL = [sys.executable, "-m", "services.cli"]
@@ -34,7 +33,7 @@ def test_demo_has_the_28_initiatives_and_loading_again_changes_nothing(session):
 
 
 def test_demo_accounts_are_never_made_in_production(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env = koppel_env()
     env |= {"KOPPEL_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
             "KOPPEL_ENV": "production", "KOPPEL_SECRET_KEY": "p" * 40}
     _run(["db", "upgrade"], env)
@@ -63,7 +62,7 @@ def test_cli_user_create_checks_role_and_scope(cli_env):
 
 @pytest.fixture
 def cli_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env = koppel_env()
     env["KOPPEL_DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.db'}"
     return env
 

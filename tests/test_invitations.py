@@ -127,6 +127,8 @@ def test_without_smtp_mail_lands_in_the_local_outbox(client, session):
     approve(client, match.id)
     mail = session.exec(select(MailMessage).where(MailMessage.match_id == match.id)).one()
     assert mail.transport == "local" and mail.sent_at is not None
+    assert client.get("/dev/mail").status_code == 403  # live links: not for brokers
+    web_login(client, email="admin@demo.koppel.nl")
     page = BeautifulSoup(client.get("/dev/mail").text, "html.parser")
     assert "Wilt u meedoen?" in page.get_text()
 

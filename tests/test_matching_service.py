@@ -144,7 +144,11 @@ def test_new_need_is_matched_at_once_and_visible_to_its_broker(login_as):
 def test_fund_volunteer_and_consultant_see_their_own_suggestions(login_as, session):
     fund = login_as("fund")
     zonnige = session.exec(select(Fund.id).where(Fund.name == "Stichting Zonnige Jeugd")).one()
-    assert fund.get(f"/api/v1/funds/{zonnige}/matches").status_code == 404  # not their fund
+    theirs = fund.get(f"/api/v1/funds/{zonnige}/matches")  # the demo account runs this fund
+    assert theirs.status_code == 200
+    assert {(m["resource_kind"], m["resource_id"]) for m in theirs.json()} <= {("fund", zonnige)}
+    other = session.exec(select(Fund.id).where(Fund.name == "Stichting De Verre Bergen")).one()
+    assert fund.get(f"/api/v1/funds/{other}/matches").status_code == 404  # not their fund
     own = fund.post("/api/v1/funds", json={
         "name": "Jeugdfonds Haarlem", "regions": ["GM0392"], "themes": ["exchange_networks"],
         "need_kinds": ["structural_funding"], "min_amount_eur": 1000,

@@ -102,6 +102,7 @@ def ids(session):
         "match_id": session.exec(select(Match.id).join(Need).where(
             Need.initiative_id == buuv.id)).first(),
         "letter_id": 999999,
+        "rest": "bestaat-niet",
         "mail_id": 999999,
     }
     found["token"] = notifications.invitation_token(found["match_id"])

@@ -1,7 +1,6 @@
 """Follow-on work that is never lost, mail that is never sent twice, failures people can see,
 and 503 (never 500) when the service is overloaded or its database is away."""
 
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -29,7 +28,7 @@ from services.outbox import service as outbox
 from services.worker import beat
 from services.worker.app import celery_app
 from services.worker.queues import LIMITS, TaskName
-from tests.helpers import Inbox, free_port
+from tests.helpers import Inbox, free_port, koppel_env
 from tests.test_web_auth import csrf_token, web_login
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -202,7 +201,7 @@ def test_no_connection_answers_503_never_500(client, monkeypatch, failure):
 
 
 def test_cli_lists_and_retries_failed_tasks(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env = koppel_env()
     env["KOPPEL_DATABASE_URL"] = f"sqlite:///{tmp_path / 'tasks.db'}"
     koppel = [sys.executable, "-m", "services.cli"]
 

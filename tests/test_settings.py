@@ -26,9 +26,19 @@ def test_production_accepts_a_real_secret(monkeypatch):
     assert Settings().secret_key.get_secret_value() == "x" * 40
 
 
-def test_development_defaults_to_sqlite_and_eager_tasks(monkeypatch):
-    for name in ("KOPPEL_ENV", "KOPPEL_DATABASE_URL", "KOPPEL_REDIS_URL"):
+def test_without_koppel_env_it_is_production_and_refuses_the_placeholder(monkeypatch):
+    for name in ("KOPPEL_ENV", "KOPPEL_SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValidationError, match="KOPPEL_SECRET_KEY"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("KOPPEL_SECRET_KEY", "s" * 40)
+    assert Settings(_env_file=None).env == "production"
+
+
+def test_development_defaults_to_sqlite_and_eager_tasks(monkeypatch):
+    for name in ("KOPPEL_DATABASE_URL", "KOPPEL_REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KOPPEL_ENV", "development")
     settings = Settings(_env_file=None)
     assert settings.sqlalchemy_url == "sqlite:///var/koppel.db"
     assert settings.eager_tasks

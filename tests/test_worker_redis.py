@@ -1,6 +1,5 @@
 """The refresh task end to end: API write → outbox → Redis → a real Celery worker → PostgreSQL."""
 
-import os
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from services.municipalities import service as municipalities
 from services.worker.app import celery_app
 from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database, token_for
 from tests.factories import initiative_payload, need_payload
+from tests.helpers import koppel_env
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.worker
@@ -68,7 +68,7 @@ def redis_broker():
 @pytest.fixture(scope="module")
 def worker(committed_pg, redis_broker, tmp_path_factory):
     """A real Celery worker process consuming from Redis and writing to PostgreSQL."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env = koppel_env()
     env |= {"KOPPEL_DATABASE_URL": committed_pg, "KOPPEL_REDIS_URL": redis_broker}
     tmp_path = tmp_path_factory.mktemp("worker")
     name = f"test-{uuid.uuid4().hex[:6]}@localhost"

@@ -10,7 +10,12 @@ from core.config import get_settings
 from web import errors
 from web.deps import resolve_actor
 from web.routes import admin, auth, broker, broker_work, dev, invitations, public
-from web.security import SecurityHeadersMiddleware
+from web.security import (
+    Everywhere,
+    IgnoreAuthorization,
+    SecurityHeadersMiddleware,
+    csrf_failed,
+)
 
 HERE = Path(__file__).parent
 
@@ -20,11 +25,12 @@ def create_web_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(resolve_actor)])
-    # Double-submit CSRF token on every state-changing form; the login and logout forms are
-    # protected even before a cookie exists.
+    # Double-submit CSRF token on every state-changing request, with or without cookies, and
+    # whatever other headers say (the site ignores Authorization; see IgnoreAuthorization).
     app.add_middleware(asgi_csrf, signing_secret=settings.secret_key.get_secret_value(),
-                       always_protect={"/login", "/logout"},
+                       always_protect=Everywhere(), send_csrf_failed=csrf_failed,
                        cookie_secure=settings.env == "production")
+    app.add_middleware(IgnoreAuthorization)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, auth, broker, broker_work, invitations, admin, dev):

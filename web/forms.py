@@ -71,10 +71,12 @@ def form_of(model: type[M], *, labels: Mapping[str, str] | None = None,
         if prepare:
             data = prepare(data)
         try:
-            return Form(model.model_validate(data), values, {}, field_labels)
+            # Form values are text: read them leniently ("2" is 2), unlike JSON bodies.
+            return Form(model.model_validate(data, strict=False), values, {}, field_labels)
         except ValidationError as exc:
             return Form(None, values, validation_fields(exc.errors()), field_labels)
 
+    parse.koppel_form_model = model  # read by the test that every text field is checked
     return Annotated[Form[model], Depends(parse)]
 
 

@@ -1,5 +1,6 @@
-"""Security headers for every response of the web sub-app."""
+"""Security for every request of the web sub-app: headers, CSRF rules, safe redirects."""
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -11,11 +12,10 @@ CSP = (
 )
 
 
-# FastAPI's interactive API docs load Swagger UI from its CDN with an inline bootstrap script.
+# Swagger UI (served from our own origin) sets inline styles from its scripts.
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "frame-ancestors 'none'; object-src 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; object-src 'none'"
 )
 
 
@@ -61,3 +61,35 @@ def safe_next(target: str | None) -> str:
 def next_param(target: str) -> str:
     """The query string that carries the page to return to after login."""
     return urlencode({"next": safe_next(target)})
+
+
+class Everywhere:
+    """For asgi_csrf's always_protect: every path, so a POST without cookies is checked too."""
+
+    def __contains__(self, _path: object) -> bool:
+        return True
+
+
+class IgnoreAuthorization:
+    """The site signs people in by cookie only. asgi_csrf would wave any request carrying an
+    `Authorization: Bearer` header through, so the header is dropped before it looks."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = dict(scope, headers=[(k, v) for k, v in scope["headers"]
+                                         if k.lower() != b"authorization"])
+        await self.app(scope, receive, send)
+
+
+# A fixed page: the refusal comes from middleware, before any template context exists.
+CSRF_PAGE = (Path(__file__).parent / "templates" / "csrf_failed.html").read_bytes()
+
+
+async def csrf_failed(scope: Scope, send: Send, _message_id: object) -> None:
+    """asgi_csrf's refusal, as a Dutch page."""
+    await send({"type": "http.response.start", "status": 403,
+                "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": CSRF_PAGE})

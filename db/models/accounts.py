@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
@@ -84,5 +84,7 @@ class LoginThrottle(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=400)
     failures: int = Field(default=0)
+    # For an address: when its recent failures happened (the sliding window).
+    recent: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     last_failure_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

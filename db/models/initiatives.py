@@ -140,6 +140,8 @@ class Need(SQLModel, table=True):
     availability: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     needed_by: date | None = None
     status: str = Field(default="open", max_length=20)
+    # "public", or "brokers": a need posted for a resident stays off public pages.
+    visibility: str = Field(default="public", max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -10,8 +10,10 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from core.config import get_settings
-from services.api import errors
+from services.api import docs, errors
 from services.api.deps import resolve_actor
+from services.api.limits import BodyLimitMiddleware
+from services.api.unknown import router as unknown_router
 from services.audit.context import RequestIdMiddleware
 from services.audit.routes import router as audit_router
 from services.auth.routes import router as auth_router
@@ -68,12 +70,16 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=_lifespan,
         dependencies=[Depends(resolve_actor)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.embedded_worker = settings.eager_tasks if embedded_worker is None else \
         embedded_worker
     errors.install(app)
-    app.add_middleware(SecurityHeadersMiddleware, docs_paths=("/docs", "/redoc"))
+    app.add_middleware(SecurityHeadersMiddleware, docs_paths=("/docs",))
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    docs.install(app)
     app.include_router(health_router)
     app.include_router(system_router, prefix=API_PREFIX)
     app.include_router(initiatives_router, prefix=API_PREFIX)
@@ -84,5 +90,6 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(resources_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(outbox_router, prefix=API_PREFIX)
+    app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from core.errors import ERROR_RESPONSES
+from core.fields import MAX_ID
 from core.permissions import Allowed
 from db.session import SessionDep
 from services.audit import service
@@ -33,7 +34,7 @@ class AuditEventRead(BaseModel):
 @router.get("/audit-events", response_model=list[AuditEventRead], name="api_audit_list")
 def list_audit_events(session: SessionDep, actor: Allowed("audit.list"),
                       limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                      before_id: Annotated[int | None, Query(ge=1)] = None):
+                      before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None):
     """Newest first; staff see their own municipality's events."""
     events = service.list_events(session, actor, limit=limit, before_id=before_id)
     return [AuditEventRead.model_validate(e, from_attributes=True) for e in events]

@@ -24,7 +24,7 @@ def login(email: str, password: str, address: str | None) -> User:
         if user is None:
             throttle.record_failure(session, email, address)
         else:
-            throttle.record_success(session, email)
+            throttle.record_success(session, email, address)
             user.last_login_at = utcnow()
     outcome = "success" if user else "failed"
     log.info("login %s for %s from %s", outcome, service.normalise_email(email), address)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response, status
 
 from core.errors import ERROR_RESPONSES
+from core.fields import Id
 from core.permissions import Allowed, permission
 from db.models import User
 from db.session import SessionDep, unit_of_work
@@ -41,7 +42,7 @@ def list_tokens(session: SessionDep, actor: Allowed("token.manage")):
 
 @router.delete("/auth/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_token_revoke")
-def revoke_token(session: SessionDep, actor: Allowed("token.manage"), token_id: int):
+def revoke_token(session: SessionDep, actor: Allowed("token.manage"), token_id: Id):
     """Revoke one of your tokens at once."""
     service.revoke_token(session, actor, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "koppel_session"
 TOKEN_LIFETIME = timedelta(days=30)
+# "Last used" and "last seen" are written at most this often, not on every request: a write
+# per request is wasted work, and on SQLite it makes requests queue for the write lock.
+TOUCH_EVERY = timedelta(minutes=5)
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
 MUNICIPAL_ROLES = {Role.BROKER, Role.CONSULTANT, Role.STAFF}
@@ -175,7 +178,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     user = _active_user(session, row.user_id)
-    if user is not None:
+    if user is not None and (row.last_used_at is None or row.last_used_at + TOUCH_EVERY <= now):
         row.last_used_at = now
     return user
 
@@ -221,7 +224,7 @@ def user_for_web_session(session: Session, token: str) -> User | None:
         session.flush()
         return None
     user = _active_user(session, row.user_id)
-    if user is not None:
+    if user is not None and row.last_seen_at + TOUCH_EVERY <= now:
         row.last_seen_at = now
     return user
 

@@ -1,4 +1,4 @@
-"""Growing delays after failed logins, per account and per client address.
+"""Delays after failed logins: growing per account, a sliding window per client address.
 
 Kept in the database so every API process sees the same counts (an in-memory rate limiter
 would not), and so a restart does not reset an attack in progress.
@@ -12,12 +12,16 @@ from sqlmodel import Session
 from db.models import LoginThrottle
 from db.types import utcnow
 
-# Failures before the next attempt must wait, and the first wait; each further failure
-# doubles it. With 5, the sixth rapid attempt on an account is refused.
+# Failures on one account before the next attempt must wait, and the first wait; each further
+# failure doubles it. With 5, the sixth rapid attempt on an account is refused.
 ACCOUNT_FREE_FAILURES = 5
-ADDRESS_FREE_FAILURES = 20
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
+# Failures from one address within the window before it must wait. Old failures fall out of
+# the window, and a successful login from the address clears it, so an office behind one
+# NAT is not locked out for good by its own typos.
+ADDRESS_FREE_FAILURES = 20
+ADDRESS_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -28,19 +32,25 @@ class Block:
     retry_after_seconds: int
 
 
-def keys(email: str, address: str | None) -> list[tuple[str, int]]:
-    """Throttle keys for a login attempt with their free-failure allowance."""
-    out = [(f"account:{email.strip().lower()}", ACCOUNT_FREE_FAILURES)]
-    if address:
-        out.append((f"address:{address}", ADDRESS_FREE_FAILURES))
-    return out
+def account_key(email: str) -> str:
+    """The throttle key of an account."""
+    return f"account:{email.strip().lower()}"
+
+
+def address_key(address: str) -> str:
+    """The throttle key of a client address."""
+    return f"address:{address}"
+
+
+def _keys(email: str, address: str | None) -> list[str]:
+    return [account_key(email)] + ([address_key(address)] if address else [])
 
 
 def blocked(session: Session, email: str, address: str | None,
             now: datetime | None = None) -> Block | None:
     """The block in force for this attempt, if any."""
     now = now or utcnow()
-    for key, _free in keys(email, address):
+    for key in _keys(email, address):
         row = session.get(LoginThrottle, key)
         if row and row.blocked_until and row.blocked_until > now:
             return Block(key, max(1, int((row.blocked_until - now).total_seconds())))
@@ -48,22 +58,35 @@ def blocked(session: Session, email: str, address: str | None,
 
 
 def record_failure(session: Session, email: str, address: str | None) -> None:
-    """Count a failed attempt; from the allowance on, each failure doubles the delay."""
+    """Count a failed attempt against the account and the address."""
     now = utcnow()
-    for key, free in keys(email, address):
-        row = session.get(LoginThrottle, key) or LoginThrottle(key=key)
-        row.failures += 1
-        row.last_failure_at = now
-        if row.failures >= free:
-            delay = min(FIRST_DELAY * 2 ** (row.failures - free), MAX_DELAY)
-            row.blocked_until = now + delay
+    account = session.get(LoginThrottle, account_key(email)) or \
+        LoginThrottle(key=account_key(email))
+    account.failures += 1
+    account.last_failure_at = now
+    if account.failures >= ACCOUNT_FREE_FAILURES:
+        delay = FIRST_DELAY * 2 ** (account.failures - ACCOUNT_FREE_FAILURES)
+        account.blocked_until = now + min(delay, MAX_DELAY)
+    session.add(account)
+    if address:
+        row = session.get(LoginThrottle, address_key(address)) or \
+            LoginThrottle(key=address_key(address))
+        # The window keeps a few more than the allowance, so the delay can keep doubling.
+        window = [t for t in (row.recent or []) if datetime.fromisoformat(t) > now -
+                  ADDRESS_WINDOW][-2 * ADDRESS_FREE_FAILURES:]
+        window.append(now.isoformat())
+        row.recent, row.failures, row.last_failure_at = window, len(window), now
+        if len(window) >= ADDRESS_FREE_FAILURES:
+            delay = FIRST_DELAY * 2 ** (len(window) - ADDRESS_FREE_FAILURES)
+            row.blocked_until = now + min(delay, ADDRESS_WINDOW)
         session.add(row)
     session.flush()
 
 
-def record_success(session: Session, email: str) -> None:
-    """A successful login clears the account's counter."""
-    row = session.get(LoginThrottle, keys(email, None)[0][0])
-    if row is not None:
-        session.delete(row)
-        session.flush()
+def record_success(session: Session, email: str, address: str | None) -> None:
+    """A successful login clears the account's counter and the address's window."""
+    for key in _keys(email, address):
+        row = session.get(LoginThrottle, key)
+        if row is not None:
+            session.delete(row)
+    session.flush()

@@ -81,8 +81,11 @@ def get_in_scope(session: Session, actor: Actor, match_id: int) -> tuple[Match, 
 
 
 def decide(session: Session, actor: Actor, match_id: int, *, approve: bool,
-           reason: str | None = None, note: str | None = None) -> Match:
-    """Approve a proposal, or reject it with a reason code (and an optional note)."""
+           reason: str | None = None, note: str | None = None) -> bool:
+    """Approve a proposal, or reject it with a reason code (and an optional note).
+
+    Returns whether an invitation went out: an approved resource without an e-mail address
+    must be contacted by the broker in person."""
     match, _need, _initiative = get_in_scope(session, actor, match_id)
     target = MatchStatus.APPROVED if approve else MatchStatus.REJECTED
     if not approve and can(match, target):
@@ -92,9 +95,10 @@ def decide(session: Session, actor: Actor, match_id: int, *, approve: bool,
             raise ValidationFailed({"reason": "kies een reden om af te wijzen"}) from None
     transition(match, target, by=actor.user_id, reason=None if approve else reason, note=note)
     session.flush()
-    if approve:
-        notifications.invite_for_approval(session, match)
-    return match
+    if not approve:
+        return False
+    mails = notifications.invite_for_approval(session, match)
+    return any(mail.kind == "invitation" for mail in mails)
 
 
 def approve_many(session: Session, actor: Actor, match_ids: list[int]) -> int:

@@ -3,11 +3,16 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from core.fields import (
+    STRICT,
+    BodyId,
+    Day,
     HelpedBucket,
     NeedKind,
+    NeedVisibility,
+    Phone,
     ProfessionalBucket,
     VolunteerBucket,
     code_of,
@@ -15,31 +20,32 @@ from core.fields import (
 from core.privacy import NoBsn
 from core.vocabulary import get_vocabulary
 
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Step = code_of("escalation_ladder", "stap")
+RejectionReason = code_of("rejection_reasons", "reden")
 
 
 class ResidentNeed(BaseModel):
     """A need posted by a broker for a resident who is not online."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
-    initiative_id: int
+    initiative_id: BodyId
     kind: NeedKind
     title: Annotated[str, Field(min_length=1, max_length=200), NoBsn]
     description: Annotated[str, Field(max_length=2000), NoBsn] = ""
     hours_per_week: Annotated[float, Field(ge=0, le=40)] | None = None
+    # The resident's own story stays with brokers unless the broker chooses, knowingly.
+    visibility: NeedVisibility = "brokers"
     resident_name: Annotated[str, Field(min_length=1, max_length=200), NoBsn]
-    resident_phone: Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,20}$"),
-                              NoBsn] | None = None
+    resident_phone: Phone | None = None
 
 
 class IntakeCreate(BaseModel):
     """The intake list: twelve 10-point scales, support needs and size buckets."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
-    initiative_id: int
+    initiative_id: BodyId
     scores: dict[str, Annotated[int, Field(ge=1, le=10)]]
     support_needs: list[NeedKind] = []
     size_volunteers: VolunteerBucket | None = None
@@ -62,7 +68,7 @@ class IntakeCreate(BaseModel):
 class Escalation(BaseModel):
     """One step up the ladder; the last step needs a partner and a reason."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     step: Step
     note: Annotated[str, Field(max_length=1000), NoBsn] = ""
@@ -70,13 +76,22 @@ class Escalation(BaseModel):
     reason: Annotated[str, Field(max_length=1000), NoBsn] = ""
 
 
+class Rejection(BaseModel):
+    """Why a broker turns a proposal down."""
+
+    model_config = STRICT
+
+    reason: RejectionReason
+    note: Annotated[str, Field(max_length=1000), NoBsn] = ""
+
+
 class HoursIn(BaseModel):
     """Hours given through a match."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     hours: Annotated[float, Field(gt=0, le=24)]
-    on_date: date
+    on_date: Day
     note: Annotated[str, Field(max_length=500), NoBsn] = ""
 
 

@@ -26,7 +26,7 @@ def post_need_for_resident(session: Session, actor: Actor, data: ResidentNeed) -
     """Add a need to an initiative of the municipality with the resident's minimal contact."""
     need = initiatives.add_need(session, data.initiative_id, initiatives.NeedCreate(
         kind=data.kind, title=data.title, description=data.description,
-        hours_per_week=data.hours_per_week), actor)
+        hours_per_week=data.hours_per_week, visibility=data.visibility), actor)
     contact = ResidentContact(need_id=need.id, name=data.resident_name,
                               phone=data.resident_phone, by_user_id=actor.user_id)
     session.add(contact)

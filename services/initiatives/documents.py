@@ -4,6 +4,7 @@ from core import dutch, geo
 from core.vocabulary import get_vocabulary
 from db.models import Initiative, Need, Offer
 
+PUBLIC = "public"
 # Single-valued lens fields and the vocabulary lens that labels them.
 LENS_FIELDS = {
     "scope": "scopes",
@@ -84,7 +85,8 @@ def search_document(initiative: Initiative) -> str:
         else:
             parts.append(value)
     for need in initiative.needs:
-        parts += need_text(need)
+        if need.visibility == PUBLIC:  # what brokers keep to themselves is not searchable
+            parts += need_text(need)
     for offer in initiative.offers:
         parts += offer_text(offer)
     return dutch.normalise(" ".join(p for p in parts if p))

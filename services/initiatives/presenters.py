@@ -4,6 +4,7 @@ from core import geo
 from core.vocabulary import get_vocabulary
 from db.models import Initiative, Need, Offer
 from services.initiatives import documents
+from services.initiatives.documents import PUBLIC
 from services.initiatives.schemas import (
     InitiativeRead,
     InitiativeSummary,
@@ -29,6 +30,7 @@ def need_read(need: Need) -> NeedRead:
         needed_by=need.needed_by,
         status=need.status,
         status_label=vocab.label("need_statuses", need.status),
+        visibility=need.visibility,
         created_at=need.created_at,
         updated_at=need.updated_at,
     )
@@ -52,8 +54,14 @@ def _place(initiative: Initiative) -> str | None:
     return postcode.place if postcode else None
 
 
-def initiative_read(initiative: Initiative, *, show_contact: bool = True) -> InitiativeRead:
-    """A full profile; personal contact data only when the reader may see it."""
+def public_needs(initiative: Initiative) -> list[Need]:
+    """The needs anyone may read (not those kept for brokers, such as a resident's)."""
+    return [need for need in initiative.needs if need.visibility == PUBLIC]
+
+
+def initiative_read(initiative: Initiative, *, show_contact: bool = True,
+                    show_private: bool = False) -> InitiativeRead:
+    """A full profile; contact data and brokers-only needs only for those who may see them."""
     derived = ("needs", "offers", "municipality", "labels")
     fields = {name: getattr(initiative, name) for name in InitiativeRead.model_fields
               if hasattr(Initiative, name) and name not in derived}
@@ -67,7 +75,8 @@ def initiative_read(initiative: Initiative, *, show_contact: bool = True) -> Ini
         municipality_name=initiative.municipality.name if initiative.municipality else None,
         place=_place(initiative),
         labels=documents.profile_labels(initiative),
-        needs=[need_read(n) for n in initiative.needs],
+        needs=[need_read(n) for n in (initiative.needs if show_private
+                                      else public_needs(initiative))],
         offers=[offer_read(o) for o in initiative.offers],
     )
 
@@ -89,7 +98,7 @@ def initiative_summary(
         themes=themes,
         theme_labels=[vocab.label("themes", t) for t in themes],
         phase=initiative.phase,
-        needs=[need_read(n) for n in initiative.needs],
+        needs=[need_read(n) for n in public_needs(initiative)],
         distance_km=distance_km,
         score=None if score is None else round(score, 6),
     )

@@ -3,6 +3,7 @@
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 
 from core import dutch, geo
 from core.errors import ValidationFailed
+from core.fields import MAX_ID
 from db import fulltext
 from db.models import Initiative, InitiativeLabel, Need
 from services.initiatives.schemas import InitiativeQuery
@@ -45,9 +47,14 @@ def decode_cursor(cursor: str, size: int) -> list:
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise ValidationFailed({"cursor": "ongeldige cursor"}) from None
-    if not isinstance(key, list) or len(key) != size or not isinstance(key[-1], int):
+    if not (isinstance(key, list) and len(key) == size and _is_id(key[-1])):
         raise ValidationFailed({"cursor": "ongeldige cursor"})
     return key
+
+
+def _is_id(value: object) -> bool:
+    # bool is an int in Python; a huge number cannot be an id and would overflow the database.
+    return type(value) is int and 1 <= value <= MAX_ID
 
 
 def _has_label(lens: str, code: str):
@@ -78,7 +85,8 @@ def list_initiatives(
         stmt = stmt.where(Initiative.phase == query.phase)
     if query.need_kind:
         stmt = stmt.where(
-            exists().where(Need.initiative_id == Initiative.id, Need.kind == query.need_kind)
+            exists().where(Need.initiative_id == Initiative.id, Need.kind == query.need_kind,
+                           Need.visibility == "public")
         )
     distances: dict[str, float] = {}
     if query.radius_km is not None:
@@ -105,7 +113,8 @@ def list_initiatives(
     if query.cursor:
         key = decode_cursor(query.cursor, 2)
         if score is not None:
-            if not isinstance(key[0], int | float):
+            if type(key[0]) not in (int, float) or not math.isfinite(key[0]) \
+                    or abs(key[0]) > 1e9:
                 raise ValidationFailed({"cursor": "ongeldige cursor"})
             stmt = stmt.where(or_(score < key[0], and_(score == key[0], Initiative.id > key[1])))
         else:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from core.errors import ERROR_RESPONSES
+from core.fields import Id
 from core.permissions import Actor, Allowed, covers
 from db.models import Initiative
 from db.session import SessionDep
@@ -28,7 +29,8 @@ router = APIRouter(prefix="/initiatives", tags=["initiatives"], responses=ERROR_
 
 def _read(initiative: Initiative, actor: Actor | None) -> InitiativeRead:
     return presenters.initiative_read(
-        initiative, show_contact=covers(actor, "initiative.contact", initiative))
+        initiative, show_contact=covers(actor, "initiative.contact", initiative),
+        show_private=covers(actor, "need.private", initiative))
 
 
 @router.get("", response_model=InitiativePage, name="api_initiative_list")
@@ -54,14 +56,14 @@ def create_initiative(session: SessionDep, actor: Allowed("initiative.create"),
 
 
 @router.get("/{initiative_id}", response_model=InitiativeRead, name="api_initiative_get")
-def get_initiative(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int):
+def get_initiative(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: Id):
     """One initiative's full profile; contact data only for those who may see it."""
     return _read(service.get_visible(session, actor, initiative_id), actor)
 
 
 @router.patch("/{initiative_id}", response_model=InitiativeRead, name="api_initiative_update")
 def update_initiative(session: SessionDep, actor: Allowed("initiative.update"),
-                      initiative_id: int, data: InitiativeUpdate):
+                      initiative_id: Id, data: InitiativeUpdate):
     """Change profile fields; only the fields sent change."""
     return _read(service.update(session, initiative_id, data, actor), actor)
 
@@ -69,39 +71,39 @@ def update_initiative(session: SessionDep, actor: Allowed("initiative.update"),
 @router.delete("/{initiative_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_initiative_delete")
 def delete_initiative(session: SessionDep, actor: Allowed("initiative.delete"),
-                      initiative_id: int) -> Response:
+                      initiative_id: Id) -> Response:
     """Delete an initiative with its needs and offers."""
     service.delete(session, initiative_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{initiative_id}/needs", response_model=list[NeedRead], name="api_need_list")
-def list_needs(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int):
+def list_needs(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: Id):
     """The needs of an initiative."""
     initiative = service.get_visible(session, actor, initiative_id)
-    return [presenters.need_read(n) for n in initiative.needs]
+    return [presenters.need_read(n) for n in service.readable_needs(actor, initiative)]
 
 
 @router.post("/{initiative_id}/needs", response_model=NeedRead,
              status_code=status.HTTP_201_CREATED, name="api_need_create")
-def create_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+def create_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: Id,
                 data: NeedCreate):
     """Add a need."""
     return presenters.need_read(service.add_need(session, initiative_id, data, actor))
 
 
 @router.get("/{initiative_id}/needs/{need_id}", response_model=NeedRead, name="api_need_get")
-def get_need(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int,
-             need_id: int):
+def get_need(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: Id,
+             need_id: Id):
     """One need."""
-    service.get_visible(session, actor, initiative_id)
-    return presenters.need_read(service.get_need(session, initiative_id, need_id))
+    return presenters.need_read(service.get_readable_need(session, actor, initiative_id,
+                                                          need_id))
 
 
 @router.patch("/{initiative_id}/needs/{need_id}", response_model=NeedRead,
               name="api_need_update")
-def update_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
-                need_id: int, data: NeedUpdate):
+def update_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: Id,
+                need_id: Id, data: NeedUpdate):
     """Change a need (also its status: open, in_progress, fulfilled, withdrawn)."""
     return presenters.need_read(
         service.update_need(session, initiative_id, need_id, data, actor))
@@ -109,15 +111,15 @@ def update_need(session: SessionDep, actor: Allowed("initiative.update"), initia
 
 @router.delete("/{initiative_id}/needs/{need_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_need_delete")
-def delete_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
-                need_id: int) -> Response:
+def delete_need(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: Id,
+                need_id: Id) -> Response:
     """Remove a need."""
     service.delete_need(session, initiative_id, need_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{initiative_id}/offers", response_model=list[OfferRead], name="api_offer_list")
-def list_offers(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int):
+def list_offers(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: Id):
     """The offers of an initiative."""
     initiative = service.get_visible(session, actor, initiative_id)
     return [presenters.offer_read(o) for o in initiative.offers]
@@ -125,7 +127,7 @@ def list_offers(session: SessionDep, actor: Allowed("initiative.read"), initiati
 
 @router.post("/{initiative_id}/offers", response_model=OfferRead,
              status_code=status.HTTP_201_CREATED, name="api_offer_create")
-def create_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
+def create_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: Id,
                  data: OfferCreate):
     """Add an offer."""
     return presenters.offer_read(service.add_offer(session, initiative_id, data, actor))
@@ -133,8 +135,8 @@ def create_offer(session: SessionDep, actor: Allowed("initiative.update"), initi
 
 @router.get("/{initiative_id}/offers/{offer_id}", response_model=OfferRead,
             name="api_offer_get")
-def get_offer(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: int,
-              offer_id: int):
+def get_offer(session: SessionDep, actor: Allowed("initiative.read"), initiative_id: Id,
+              offer_id: Id):
     """One offer."""
     service.get_visible(session, actor, initiative_id)
     return presenters.offer_read(service.get_offer(session, initiative_id, offer_id))
@@ -142,8 +144,8 @@ def get_offer(session: SessionDep, actor: Allowed("initiative.read"), initiative
 
 @router.patch("/{initiative_id}/offers/{offer_id}", response_model=OfferRead,
               name="api_offer_update")
-def update_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
-                 offer_id: int, data: OfferUpdate):
+def update_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: Id,
+                 offer_id: Id, data: OfferUpdate):
     """Change an offer."""
     return presenters.offer_read(
         service.update_offer(session, initiative_id, offer_id, data, actor))
@@ -151,8 +153,8 @@ def update_offer(session: SessionDep, actor: Allowed("initiative.update"), initi
 
 @router.delete("/{initiative_id}/offers/{offer_id}", status_code=status.HTTP_204_NO_CONTENT,
                name="api_offer_delete")
-def delete_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: int,
-                 offer_id: int) -> Response:
+def delete_offer(session: SessionDep, actor: Allowed("initiative.update"), initiative_id: Id,
+                 offer_id: Id) -> Response:
     """Remove an offer."""
     service.delete_offer(session, initiative_id, offer_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,8 +7,12 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl
 
 from core.fields import (
     PC4,
+    STRICT,
+    ActorSubtype,
     ActorType,
     AddedValue,
+    AddedValueSubtype,
+    Day,
     DayPart,
     FundingSource,
     GovernmentRelation,
@@ -20,6 +24,7 @@ from core.fields import (
     MunicipalityCode,
     NeedKind,
     NeedStatus,
+    NeedVisibility,
     OfferKind,
     Phase,
     ProfessionalBucket,
@@ -35,13 +40,11 @@ from core.fields import (
 )
 from core.privacy import NoBsn
 
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
 
 class NeedCreate(BaseModel):
     """A new need."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     kind: NeedKind
     title: Title
@@ -50,14 +53,17 @@ class NeedCreate(BaseModel):
     hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
     skills: list[Skill] = []
     availability: list[DayPart] = []
-    needed_by: date | None = None
+    needed_by: Day | None = None
     status: NeedStatus = "open"
+    visibility: NeedVisibility = Field(
+        "public", description="public: anyone can read it; brokers: only brokers, staff and "
+                              "the initiative (for needs posted on behalf of a resident)")
 
 
 class NeedUpdate(BaseModel):
     """Changes to a need; only the fields sent are changed."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     kind: NeedKind | None = None
     title: Title | None = None
@@ -66,8 +72,9 @@ class NeedUpdate(BaseModel):
     hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
     skills: list[Skill] | None = None
     availability: list[DayPart] | None = None
-    needed_by: date | None = None
+    needed_by: Day | None = None
     status: NeedStatus | None = None
+    visibility: NeedVisibility | None = None
 
 
 class NeedRead(BaseModel):
@@ -86,6 +93,7 @@ class NeedRead(BaseModel):
     needed_by: date | None
     status: str
     status_label: str
+    visibility: str
     created_at: datetime
     updated_at: datetime
 
@@ -93,7 +101,7 @@ class NeedRead(BaseModel):
 class OfferCreate(BaseModel):
     """A new offer."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     kind: OfferKind
     description: LongText = ""
@@ -105,7 +113,7 @@ class OfferCreate(BaseModel):
 class OfferUpdate(BaseModel):
     """Changes to an offer."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     kind: OfferKind | None = None
     description: LongText | None = None
@@ -128,7 +136,7 @@ class OfferRead(BaseModel):
 class ProfileFields(BaseModel):
     """The intake-list fields of a profile that are optional on create."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     description: LongText = ""
     municipality: MunicipalityCode | None = None
@@ -137,9 +145,9 @@ class ProfileFields(BaseModel):
     themes: list[Theme] = []
     life_groups: list[LifeGroup] = []
     actor_type: ActorType | None = None
-    actor_subtype: str | None = None
+    actor_subtype: ActorSubtype | None = None
     added_value: AddedValue | None = None
-    added_value_subtype: str | None = None
+    added_value_subtype: AddedValueSubtype | None = None
     transformation_role: TransformationRole | None = None
     government_relation: GovernmentRelation | None = None
     phase: Phase | None = None
@@ -157,7 +165,7 @@ class ProfileFields(BaseModel):
     contact_name: Annotated[str, Field(max_length=200), NoBsn] | None = None
     contact_email: EmailStr | None = None
     published: bool = True
-    last_verified_on: date | None = None
+    last_verified_on: Day | None = None
 
 
 class InitiativeCreate(ProfileFields):

@@ -159,6 +159,23 @@ def get_need(session: Session, initiative_id: int, need_id: int) -> Need:
     return _part(session, Need, initiative_id, need_id, "Behoefte")
 
 
+def readable_needs(actor: Actor | None, initiative: Initiative) -> list[Need]:
+    """The needs this reader may see: brokers-only needs only for those who may."""
+    if covers(actor, "need.private", initiative):
+        return list(initiative.needs)
+    return [need for need in initiative.needs if need.visibility == documents.PUBLIC]
+
+
+def get_readable_need(session: Session, actor: Actor | None, initiative_id: int,
+                      need_id: int) -> Need:
+    """One need the reader may see, else NotFound (a brokers-only need is not there for them)."""
+    initiative = get_visible(session, actor, initiative_id)
+    need = get_need(session, initiative_id, need_id)
+    if need not in readable_needs(actor, initiative):
+        raise NotFound(f"Behoefte {need_id} bestaat niet bij initiatief {initiative_id}.")
+    return need
+
+
 def update_need(session: Session, initiative_id: int, need_id: int, data: NeedUpdate,
                 actor: Actor = SYSTEM) -> Need:
     """Change the fields sent for a need."""

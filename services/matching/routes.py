@@ -3,6 +3,7 @@
 from fastapi import APIRouter, status
 
 from core.errors import ERROR_RESPONSES, NotFound
+from core.fields import Id
 from core.permissions import Allowed, covers
 from db.models import Need, ParticipationClient
 from db.session import SessionDep
@@ -16,7 +17,7 @@ router = APIRouter(tags=["matching"], responses=ERROR_RESPONSES)
 
 @router.get("/needs/{need_id}/matches", response_model=list[MatchRead],
             name="api_need_matches")
-def need_matches(session: SessionDep, actor: Allowed("need.matches"), need_id: int):
+def need_matches(session: SessionDep, actor: Allowed("need.matches"), need_id: Id):
     """Suggestions for one need, best first, with reasons."""
     need = session.get(Need, need_id)
     if need is None:
@@ -27,7 +28,7 @@ def need_matches(session: SessionDep, actor: Allowed("need.matches"), need_id: i
 
 @router.get("/funds/{fund_id}/matches", response_model=list[MatchRead],
             name="api_fund_matches")
-def fund_matches(session: SessionDep, actor: Allowed("fund.matches"), fund_id: int):
+def fund_matches(session: SessionDep, actor: Allowed("fund.matches"), fund_id: Id):
     """Needs suggested to a fund."""
     resources.get_fund(session, actor, fund_id, "fund.matches")
     return service.matches_where(session, resource_kind="fund", resource_id=fund_id)
@@ -45,7 +46,7 @@ def my_matches(session: SessionDep, actor: Allowed("volunteer.matches")):
 
 @router.get("/clients/{client_id}/matches", response_model=list[MatchRead],
             name="api_client_matches")
-def client_matches(session: SessionDep, actor: Allowed("client.matches"), client_id: int):
+def client_matches(session: SessionDep, actor: Allowed("client.matches"), client_id: Id):
     """Participation places suggested for a client, for their consultant."""
     client = session.get(ParticipationClient, client_id)
     if client is None or not covers(actor, "client.matches", client):
@@ -61,6 +62,6 @@ def start_run(session: SessionDep, actor: Allowed("matching.run")):
 
 
 @router.get("/matching/runs/{run_id}", response_model=RunRead, name="api_run_get")
-def get_run(session: SessionDep, actor: Allowed("matching.run"), run_id: int):
+def get_run(session: SessionDep, actor: Allowed("matching.run"), run_id: Id):
     """Progress and figures of a run."""
     return RunRead.model_validate(service.get_run(session, run_id), from_attributes=True)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, status
 
 from core.errors import ERROR_RESPONSES
+from core.fields import Id
 from core.permissions import Allowed
 from db.session import SessionDep
 from services.outbox import service
@@ -22,7 +23,7 @@ def failed_tasks(session: SessionDep, actor: Allowed("tasks.manage")):
 
 @router.post("/tasks/failed/{letter_id}/retry", status_code=status.HTTP_202_ACCEPTED,
              name="api_tasks_retry")
-def retry_task(session: SessionDep, actor: Allowed("tasks.manage"), letter_id: int) -> dict:
+def retry_task(session: SessionDep, actor: Allowed("tasks.manage"), letter_id: Id) -> dict:
     """Run a failed task again."""
     message = service.retry(session, letter_id)
     return {"outbox_message_id": message.id}

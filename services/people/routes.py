@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from core.errors import ERROR_RESPONSES
+from core.fields import Id
 from core.permissions import Allowed
+from core.privacy import NoBsn
 from db.session import SessionDep
 from services.people import service
 from services.people.schemas import (
@@ -20,7 +22,8 @@ from services.people.schemas import (
 
 router = APIRouter(tags=["people"], responses=ERROR_RESPONSES)
 Purpose = Annotated[str, Header(alias="X-Purpose", max_length=200,
-                                description="Why you look at this record (kept in the audit)")]
+                                description="Why you look at this record (kept in the audit)"),
+                    NoBsn]
 
 
 @router.post("/volunteers", response_model=VolunteerRead, status_code=status.HTTP_201_CREATED,
@@ -33,7 +36,7 @@ def create_volunteer(session: SessionDep, actor: Allowed("volunteer.create"),
 
 @router.get("/volunteers/{volunteer_id}", response_model=VolunteerRead,
             name="api_volunteer_get")
-def get_volunteer(session: SessionDep, actor: Allowed("volunteer.read"), volunteer_id: int,
+def get_volunteer(session: SessionDep, actor: Allowed("volunteer.read"), volunteer_id: Id,
                   purpose: Purpose = "profiel bekijken"):
     """A volunteer profile. Reads by staff, brokers and admins are audited."""
     return service.volunteer_read(service.get_volunteer(session, actor, volunteer_id, purpose))
@@ -42,7 +45,7 @@ def get_volunteer(session: SessionDep, actor: Allowed("volunteer.read"), volunte
 @router.patch("/volunteers/{volunteer_id}", response_model=VolunteerRead,
               name="api_volunteer_update")
 def update_volunteer(session: SessionDep, actor: Allowed("volunteer.update"),
-                     volunteer_id: int, data: VolunteerUpdate,
+                     volunteer_id: Id, data: VolunteerUpdate,
                      purpose: Purpose = "profiel bijwerken"):
     """Change a volunteer profile."""
     return service.volunteer_read(
@@ -58,14 +61,14 @@ def create_client(session: SessionDep, actor: Allowed("client.create"), data: Cl
 
 @router.get("/clients/{client_id}", response_model=ClientRead | CandidateRead,
             name="api_client_get")
-def get_client(session: SessionDep, actor: Allowed("client.read"), client_id: int,
+def get_client(session: SessionDep, actor: Allowed("client.read"), client_id: Id,
                purpose: Purpose = "dossier bekijken"):
     """A client: the full record for their consultant and staff, a candidate for brokers."""
     return service.get_client(session, actor, client_id, purpose)
 
 
 @router.patch("/clients/{client_id}", response_model=ClientRead, name="api_client_update")
-def update_client(session: SessionDep, actor: Allowed("client.update"), client_id: int,
+def update_client(session: SessionDep, actor: Allowed("client.update"), client_id: Id,
                   data: ClientUpdate, purpose: Purpose = "dossier bijwerken"):
     """Change a client record (their consultant only)."""
     return service.client_read(service.update_client(session, actor, client_id, data, purpose))

@@ -3,27 +3,25 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
-from core.fields import PC4, DayPart, MunicipalityCode, Skill, Theme, code_of
+from core.fields import PC4, STRICT, DayPart, MunicipalityCode, Phone, Skill, Theme, code_of
 from core.privacy import NoBsn
 
 Restriction = code_of("client_restrictions", "beperking")
 Route = code_of("participation_act_routes", "route")
 Name = Annotated[str, Field(min_length=1, max_length=200), NoBsn]
-Phone = Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,20}$"), NoBsn]
 About = Annotated[str, Field(max_length=2000), NoBsn]
 Pseudonym = Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[\w .'-]+$"), NoBsn]
 Hours = Annotated[float, Field(gt=0, le=40)]
 Radius = Annotated[float, Field(ge=0, le=100)]
 
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class VolunteerCreate(BaseModel):
     """A volunteer profile; consent to store it is required."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     name: Name
     email: EmailStr | None = None
@@ -42,7 +40,7 @@ class VolunteerCreate(BaseModel):
 class VolunteerUpdate(BaseModel):
     """Changes to a volunteer profile."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     name: Name | None = None
     email: EmailStr | None = None
@@ -84,7 +82,7 @@ class ClientCreate(BaseModel):
     There is deliberately no field for a BSN, a benefit or the reason for an exemption.
     """
 
-    model_config = _STRICT
+    model_config = STRICT
 
     pseudonym: Pseudonym
     capacity_hours_per_week: Hours = 4
@@ -98,7 +96,7 @@ class ClientCreate(BaseModel):
 class ClientUpdate(BaseModel):
     """Changes to a client record (by their consultant)."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     pseudonym: Pseudonym | None = None
     capacity_hours_per_week: Hours | None = None

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, status
 
 from core.errors import ERROR_RESPONSES
+from core.fields import Id
 from core.permissions import Allowed
 from db.session import SessionDep
 from services.resources import service
@@ -28,7 +29,7 @@ def create_fund(session: SessionDep, actor: Allowed("fund.create"), data: FundCr
 
 @router.post("/funds/{fund_id}/calls", response_model=CallRead,
              status_code=status.HTTP_201_CREATED, name="api_call_create")
-def create_call(session: SessionDep, actor: Allowed("fund.update"), fund_id: int,
+def create_call(session: SessionDep, actor: Allowed("fund.update"), fund_id: Id,
                 data: CallCreate):
     """Open a call with a budget and a window."""
     return CallRead.model_validate(service.add_call(session, actor, fund_id, data),

@@ -1,11 +1,12 @@
 """Schemas for funds, their calls, and municipal instruments."""
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from core.fields import (
+    STRICT,
+    Day,
     Euro,
     LegalForm,
     LifeGroup,
@@ -18,15 +19,15 @@ from core.fields import (
     Title,
     code_of,
 )
+from core.privacy import NoBsn
 
 Family = code_of("instrument_families", "soort instrument")
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class FundCreate(BaseModel):
     """A fund and its criteria; an empty list means no restriction."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     name: Title
     description: LongText = ""
@@ -61,13 +62,13 @@ class FundRead(FundCreate):
 class CallCreate(BaseModel):
     """A call for applications with a budget and a window."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     title: Title
     budget_eur: Annotated[int, Field(gt=0, le=100_000_000)]
     max_grant_eur: Euro | None = None
-    opens_on: date
-    closes_on: date
+    opens_on: Day
+    closes_on: Day
 
     @model_validator(mode="after")
     def _window(self) -> "CallCreate":
@@ -89,7 +90,7 @@ class CallRead(CallCreate):
 class InstrumentCreate(BaseModel):
     """A municipal instrument and the desk to contact."""
 
-    model_config = _STRICT
+    model_config = STRICT
 
     municipality: MunicipalityCode | None = None
     family: Family
@@ -99,7 +100,7 @@ class InstrumentCreate(BaseModel):
     phases: list[Phase] = []
     legal_forms: list[LegalForm] = []
     max_amount_eur: Euro | None = None
-    desk_name: Annotated[str, Field(max_length=200)] = ""
+    desk_name: Annotated[str, Field(max_length=200), NoBsn] = ""
     desk_email: EmailStr | None = None
 
 

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from core.fields import Id
 from core.permissions import Allowed
 from db.session import SessionDep
 from services.outbox import service as outbox
@@ -21,7 +22,7 @@ def failed_tasks(request: Request, session: SessionDep, actor: Allowed("tasks.ma
 
 @router.post("/taken/{letter_id}/opnieuw", name="admin_task_retry")
 def retry_task(request: Request, session: SessionDep, actor: Allowed("tasks.manage"),
-               letter_id: int):
+               letter_id: Id):
     """Run a failed task again."""
     outbox.retry(session, letter_id)
     return RedirectResponse(f"{request.url_for('admin_tasks').path}?done=retried",

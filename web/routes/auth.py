@@ -26,12 +26,16 @@ def login_form(request: Request):
 
 @router.post("/login", response_class=HTMLResponse, name="login",
              dependencies=[permission("auth.login")])
-def login(request: Request, username: Annotated[str, Form(max_length=320)],
-          password: Annotated[str, Form(max_length=1000)],
+def login(request: Request, username: Annotated[str, Form(max_length=320)] = "",
+          password: Annotated[str, Form(max_length=1000)] = "",
           next: Annotated[str, Form(max_length=500)] = "/"):
     """Check the credentials and start a fresh session (a new id at every login)."""
     target = security.safe_next(next)
     address = request.client.host if request.client else None
+    if not username.strip() or not password:
+        return render(request, "auth/login.html", {
+            "next": target, "error": "Vul uw e-mailadres en wachtwoord in.",
+            "username": username}, 422)
     try:
         user = login_flow.login(username, password, address)
     except (LoginFailed, LoginBlocked) as exc:

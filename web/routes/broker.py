@@ -5,16 +5,20 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from core.errors import NotFound, ValidationFailed
+from core.errors import NotFound
+from core.fields import Id
 from core.permissions import Allowed
 from core.vocabulary import get_vocabulary
 from db.session import SessionDep
 from services.brokerage import followup, review, views
 from services.brokerage import service as brokerage
+from services.brokerage.schemas import Rejection
 from services.people import service as people
 from web.deps import choices, render
+from web.forms import form_of
 
 router = APIRouter(prefix="/broker")
+RejectionForm = form_of(Rejection)
 KINDS = ("fund", "volunteer", "placement", "instrument")
 AGE_CHOICES = [("1", "Vandaag"), ("7", "Afgelopen week"), ("30", "Afgelopen maand")]
 
@@ -46,7 +50,7 @@ def broker_queue(request: Request, session: SessionDep, actor: Allowed("broker.q
 
 @router.get("/matches/{match_id}", response_class=HTMLResponse, name="broker_match")
 def broker_match(request: Request, session: SessionDep, actor: Allowed("broker.queue"),
-                 match_id: int):
+                 match_id: Id):
     """Both sides of a proposal and the reasons behind it."""
     match, need, initiative = review.get_in_scope(session, actor, match_id)
     resource = {"kind": match.resource_kind, "name": views.resource_name(session, match)}
@@ -74,21 +78,20 @@ def _back(request: Request, **params: str) -> RedirectResponse:
 
 @router.post("/matches/{match_id}/approve", name="broker_approve")
 def broker_approve(request: Request, session: SessionDep, actor: Allowed("match.decide"),
-                   match_id: int):
+                   match_id: Id):
     """Approve one proposal."""
-    review.decide(session, actor, match_id, approve=True)
-    return _back(request, done="approved")
+    invited = review.decide(session, actor, match_id, approve=True)
+    return _back(request, done="approved" if invited else "approved-no-mail")
 
 
 @router.post("/matches/{match_id}/reject", name="broker_reject")
 def broker_reject(request: Request, session: SessionDep, actor: Allowed("match.decide"),
-                  match_id: int, reason: Annotated[str, Form(max_length=40)] = "",
-                  note: Annotated[str, Form(max_length=1000)] = ""):
+                  match_id: Id, form: RejectionForm):
     """Reject one proposal with a reason code and an optional note."""
-    try:
-        review.decide(session, actor, match_id, approve=False, reason=reason, note=note)
-    except ValidationFailed:
-        return _back(request, error="reason")
+    if not form.ok:
+        return _back(request, error="note" if "note" in form.errors else "reason")
+    review.decide(session, actor, match_id, approve=False, reason=form.data.reason,
+                  note=form.data.note)
     return _back(request, done="rejected")
 
 
@@ -110,7 +113,7 @@ def broker_follow_up(request: Request, session: SessionDep, actor: Allowed("brok
 
 @router.post("/mails/{mail_id}/resend", name="broker_resend")
 def broker_resend(request: Request, session: SessionDep, actor: Allowed("match.decide"),
-                  mail_id: int):
+                  mail_id: Id):
     """Send an invitation that did not get through once more."""
     followup.resend(session, actor, mail_id)
     return RedirectResponse(f"{request.url_for('broker_follow_up').path}?done=resent",
@@ -119,7 +122,7 @@ def broker_resend(request: Request, session: SessionDep, actor: Allowed("match.d
 
 @router.post("/matches/{match_id}/reinvite", name="broker_reinvite")
 def broker_reinvite(request: Request, session: SessionDep, actor: Allowed("match.decide"),
-                    match_id: int):
+                    match_id: Id):
     """Send the invitation once more."""
     followup.reinvite(session, actor, match_id)
     return RedirectResponse(f"{request.url_for('broker_follow_up').path}?done=reinvited",
@@ -128,7 +131,7 @@ def broker_reinvite(request: Request, session: SessionDep, actor: Allowed("match
 
 @router.post("/matches/{match_id}/next", name="broker_next")
 def broker_next(request: Request, session: SessionDep, actor: Allowed("match.decide"),
-                match_id: int):
+                match_id: Id):
     """Stop waiting and pick the next suggestion from the queue."""
     followup.give_up(session, actor, match_id)
     return _back(request, done="next")

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from core.errors import ValidationFailed
+from core.fields import Id
 from core.permissions import Actor, Allowed
 from core.vocabulary import get_vocabulary
 from db.session import SessionDep
@@ -15,7 +16,8 @@ from web.forms import Form, decimal_comma, form_of
 router = APIRouter(prefix="/broker")
 NEED_LABELS = {"initiative_id": "Via initiatief", "kind": "Soort vraag", "title": "Korte titel",
                "description": "Omschrijving", "hours_per_week": "Uren per week",
-               "resident_name": "Naam van de bewoner", "resident_phone": "Telefoon"}
+               "resident_name": "Naam van de bewoner", "resident_phone": "Telefoon",
+               "visibility": "Wie mag deze vraag lezen"}
 INTAKE_LABELS = {"initiative_id": "Initiatief", "scores": "Beoordeling",
                  "support_needs": "Ondersteuningsbehoefte", "size_volunteers": "Vrijwilligers",
                  "size_professionals": "Professionals",
@@ -27,6 +29,7 @@ def _options(session, actor: Actor, action: str) -> dict:
     return {
         "initiatives": [(i.id, i.name) for i in service.initiatives_of(session, actor, action)],
         "need_kinds": choices("support_needs"),
+        "visibility": choices("need_visibility"),
         "scales": vocab.items("intake_scales"),
         "buckets": {lens: choices(f"bucket_{lens}") for lens in
                     ("volunteers", "professionals", "people_helped")},
@@ -89,7 +92,7 @@ def intake_create(request: Request, session: SessionDep, actor: Allowed("broker.
 
 @router.post("/needs/{need_id}/escalate", name="broker_escalate")
 def escalate(request: Request, session: SessionDep, actor: Allowed("broker.on_behalf"),
-             need_id: int, form: EscalationForm):
+             need_id: Id, form: EscalationForm):
     """Record a step on the ladder (own network → platform → professional partner)."""
     referrals = request.url_for("broker_referrals").path
     back = str(form.values.get("back") or "")

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from core.errors import KoppelError, validation_fields
+from core.fields import Id
 from core.permissions import Allowed, covers
 from db.session import SessionDep
 from services.brokerage import views as matching_views
@@ -56,13 +57,14 @@ def initiative_list(request: Request, session: SessionDep,
 @router.get("/initiatieven/{initiative_id}", response_class=HTMLResponse,
             name="initiative_detail")
 def initiative_detail(request: Request, session: SessionDep,
-                      actor: Allowed("initiative.read"), initiative_id: int):
+                      actor: Allowed("initiative.read"), initiative_id: Id):
     """One initiative's profile with every lens label in Dutch."""
     row = service.get_visible(session, actor, initiative_id)
     initiative = presenters.initiative_read(
-        row, show_contact=covers(actor, "initiative.contact", row))
+        row, show_contact=covers(actor, "initiative.contact", row),
+        show_private=covers(actor, "need.private", row))
     suggestions = {}
     if covers(actor, "need.matches", row):
-        suggestions = matching_views.suggestions_by_need(session, [n.id for n in row.needs])
+        suggestions = matching_views.suggestions_by_need(session, [n.id for n in initiative.needs])
     return render(request, "public/initiative.html",
                   {"initiative": initiative, "suggestions": suggestions})
