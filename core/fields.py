@@ -62,7 +62,10 @@ def _check_pc4(value: str) -> str:
     return value
 
 
-PC4 = Annotated[str, Field(pattern=r"^\s*[1-9][0-9]{3}\s*$"), AfterValidator(_check_pc4)]
+# The pattern is documented in the schema (so generated clients and fuzzers know it) but checked
+# by _check_pc4, which says in Dutch what is wrong.
+PC4 = Annotated[str, Field(json_schema_extra={"pattern": r"^\s*[1-9][0-9]{3}\s*$"}),
+                AfterValidator(_check_pc4)]
 Theme = code_of("themes", "thema")
 LifeGroup = code_of("life_groups", "levensdomein")
 FundingSource = code_of("funding_sources", "financieringsbron")

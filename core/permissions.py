@@ -104,6 +104,18 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "broker.intake": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "referral.list": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "hours.log": {R.INITIATOR: S.ORGANISATION, R.VOLUNTEER: S.SELF},
+    # Self-service: residents sign up, confirm, reset and run their own account.
+    "auth.signup": _PUBLIC,
+    "account.manage": _SIGNED_IN_SELF,
+    # The public board of published needs, and a volunteer's "Ik wil helpen".
+    "need.list": _EVERYONE_PUBLISHED,
+    "need.offer_help": {R.VOLUNTEER: S.SELF},
+    # The initiative answers suggestions and offers of help for its own needs.
+    "match.respond": {R.INITIATOR: S.ORGANISATION},
+    # A volunteer answers an invitation in the app (the same step as the e-mail link).
+    "volunteer.respond": {R.VOLUNTEER: S.SELF},
+    "mine.initiative": {R.INITIATOR: S.ORGANISATION},
+    "mine.volunteer": {R.VOLUNTEER: S.SELF},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

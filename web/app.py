@@ -9,7 +9,20 @@ from fastapi.staticfiles import StaticFiles
 from core.config import get_settings
 from web import errors
 from web.deps import resolve_actor
-from web.routes import admin, auth, broker, broker_work, dev, invitations, public
+from web.routes import (
+    account,
+    admin,
+    auth,
+    board,
+    broker,
+    broker_work,
+    dev,
+    invitations,
+    mine,
+    mine_initiative,
+    mine_volunteer,
+    public,
+)
 from web.security import (
     Everywhere,
     IgnoreAuthorization,
@@ -33,7 +46,8 @@ def create_web_app() -> FastAPI:
     app.add_middleware(IgnoreAuthorization)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for area in (public, auth, broker, broker_work, invitations, admin, dev):
+    for area in (public, board, auth, account, mine, mine_initiative, mine_volunteer, broker,
+                 broker_work, invitations, admin, dev):
         app.include_router(area.router)
     errors.install(app)
     return app

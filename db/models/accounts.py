@@ -40,6 +40,8 @@ class User(SQLModel, table=True):
                                           max_length=6, index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     is_active: bool = Field(default=True)
+    # Set when the address was confirmed through the signed link (self sign-up).
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

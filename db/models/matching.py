@@ -37,6 +37,10 @@ class Match(SQLModel, table=True):
     decided_by: int | None = None
     decision_reason: str | None = Field(default=None, max_length=40)
     decision_note: str | None = Field(default=None, max_length=1000)
+    # The initiative's own word on a suggestion: "interested" or "not_a_fit" (with a reason).
+    initiative_response: str | None = Field(default=None, max_length=20)
+    initiative_response_reason: str | None = Field(default=None, max_length=500)
+    initiative_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     follow_up_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # "Is de hulp gelukt?": succeeded or failed, from either side or from closing the need.

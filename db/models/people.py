@@ -5,7 +5,7 @@ Participatiewet is legally not volunteering. A client record holds a pseudonym, 
 and never the reason for an exemption.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
@@ -43,6 +43,8 @@ class Volunteer(SQLModel, table=True):
     hours_per_week: float = Field(default=2)
     radius_km: float = Field(default=5)
     about: str = Field(default="", max_length=2000)
+    # No new suggestions until this date (a holiday, a busy month).
+    paused_until: date | None = None
     consent_given_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,8 +1,11 @@
 """The one life of a match: its statuses and the only transitions between them.
 
 proposed ──approve──▶ approved (invitation out) ──accept──▶ active ──outcome──▶ done
-    │                     │
-    └─reject─▶ rejected   └─decline / no answer─▶ declined
+    │                     │                                  ▲
+    └─reject─▶ rejected   └─decline / no answer─▶ declined   │
+                                                     ▲        │
+offered (a volunteer said "Ik wil helpen") ──decline─┘        │
+    └──────────────────── the initiative accepts ─────────────┘
 
 The engine creates proposals and withdraws stale ones; everything after that goes through
 `transition`, so review, invitations, follow-up and closing a need cannot disagree.
@@ -19,6 +22,7 @@ class MatchStatus(StrEnum):
     """Where a match stands (labels: the vocabulary's match_statuses)."""
 
     PROPOSED = "proposed"
+    OFFERED = "offered"
     APPROVED = "approved"
     REJECTED = "rejected"
     ACTIVE = "active"
@@ -36,6 +40,7 @@ class Outcome(StrEnum):
 S = MatchStatus
 TRANSITIONS: dict[MatchStatus, frozenset[MatchStatus]] = {
     S.PROPOSED: frozenset({S.APPROVED, S.REJECTED}),
+    S.OFFERED: frozenset({S.ACTIVE, S.DECLINED}),
     S.APPROVED: frozenset({S.ACTIVE, S.DECLINED}),
     S.ACTIVE: frozenset({S.DONE}),
     S.REJECTED: frozenset(),
@@ -45,10 +50,11 @@ TRANSITIONS: dict[MatchStatus, frozenset[MatchStatus]] = {
 # A person decided on these: a rematch never touches them and never proposes the pair again.
 DECIDED = tuple(s.value for s in S if s is not S.PROPOSED)
 # Open commitments of a resource: they count against its cap on open proposals.
-OPEN = (S.APPROVED.value, S.ACTIVE.value)
+OPEN = (S.OFFERED.value, S.APPROVED.value, S.ACTIVE.value)
 # Conflict messages, by the status the match is already in.
 _ALREADY = {
     S.PROPOSED: "Dit voorstel is nog niet goedgekeurd.",
+    S.OFFERED: "Op dit aanbod is nog niet geantwoord.",
     S.APPROVED: "Op deze uitnodiging is nog niet geantwoord.",
     S.ACTIVE: "Deze koppeling loopt al.",
     S.REJECTED: "Over dit voorstel is al besloten.",
@@ -76,7 +82,7 @@ def transition(match: Match, to: MatchStatus, *, by: int | None = None,
         match.decided_at, match.decided_by = now, by
         match.decision_reason = reason
         match.decision_note = (note or "").strip()[:1000] or None
-    elif current is S.APPROVED:
+    elif current in (S.APPROVED, S.OFFERED):
         if by is None:  # the invited side answered (a broker giving up is no answer)
             match.answered_at = now
         if note:
