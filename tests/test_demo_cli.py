@@ -100,7 +100,8 @@ def test_cli_migrates_loads_and_serves_the_demo(cli_env):
         assert home.status_code == 200 and "BUUV" in home.text
         docs = httpx.get(f"{base}/docs")
         assert docs.status_code == 200 and "<title>Koppel" in docs.text
-        assert "/openapi.json" in docs.text
+        assert '<main id="swagger-ui">' in docs.text
+        assert "/openapi.json" in httpx.get(f"{base}/docs/start.js").text
         # The in-process worker has refreshed the demo profiles.
         buuv = httpx.get(f"{base}/api/v1/initiatives/{haarlem.json()['items'][0]['id']}").json()
         assert buuv["completeness"] > 0.5
