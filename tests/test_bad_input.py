@@ -230,7 +230,7 @@ def _all_routes(routes):
 
 def _is_free_text(info) -> bool:
     """Not a code list (an enum) and not a fixed shape (a pattern, such as a CBS code)."""
-    if info.json_schema_extra and "enum" in info.json_schema_extra:
+    if info.json_schema_extra and ({"enum", "pattern"} & set(info.json_schema_extra)):
         return False
     return not any(getattr(m, "pattern", None) for m in info.metadata)
 
