@@ -107,7 +107,7 @@ class HoursRead(BaseModel):
 
 # Mijn initiatief: the initiative's answer to a suggestion or an offer of help.
 class MatchAnswer(BaseModel):
-    """ "interested" or "not_a_fit", with an optional reason."""
+    """The initiative's answer: interested or not a fit, with an optional reason."""
 
     model_config = STRICT
 
