@@ -72,8 +72,14 @@ def test_initiator_edits_the_profile_posts_a_need_and_answers(site, browser):  #
     assert "Genoteerd: dit past niet" in page.inner_text("main")
     assert "Uw reden: Te ver weg voor ons" in page.inner_text("main")
 
-    phone = login(browser, base, 390)
+    need_path = page.url.split("?")[0].removeprefix(base)
+    page.set_viewport_size({"width": 390, "height": 900})
     for path, name in (("/mijn/initiatief", "my-initiative-profile"),
-                       (page.url.split("?")[0].removeprefix(base), "my-initiative-need")):
-        phone.goto(path)
-        looks_right(phone, name, 390)
+                       (need_path, "my-initiative-need"),
+                       ("/mijn/initiatief/vragen/nieuw", "my-initiative-need-form"),
+                       ("/mijn/initiatief/aanbod/nieuw", "my-initiative-offer-form")):
+        page.goto(path)
+        looks_right(page, name, 390)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/mijn/initiatief/aanbod/nieuw")
+    looks_right(page, "my-initiative-offer-form", 1280)

@@ -335,3 +335,28 @@ def test_other_roles_and_other_initiatives_get_nothing(client, session):
     other = session.exec(select(Need).where(Need.initiative_id != buuv(session).id)).first()
     signed_in(client)
     assert client.get(f"/mijn/initiatief/vragen/{other.id}").status_code == 404
+
+
+def test_offers_are_added_changed_and_removed(client, session):
+    signed_in(client)
+    form = soup_of(client.get("/mijn/initiatief/aanbod/nieuw"))
+    data = form_data(form, "main form") | {"kind": "participation_place",
+                                          "description": "Een plek in de moestuin",
+                                          "no_paid_work_replaced": "true"}
+    refused = client.post("/mijn/initiatief/aanbod/nieuw", data=data | {"capacity": "0"})
+    assert refused.status_code == 422 and soup_of(refused).select_one("#e-capacity")
+    added = client.post("/mijn/initiatief/aanbod/nieuw", data=data)
+    assert "Het aanbod is opgeslagen" in added.text and "Participatieplek" in added.text
+    row = next(li for li in soup_of(added).select(".mine-list li")
+               if "Een plek in de moestuin" in li.get_text())
+    link = row.a["href"]
+    edit = form_data(soup_of(client.get(link)), "main form")
+    assert edit["no_paid_work_replaced"] == "true"
+    changed = client.post(link, data=edit | {"description": "Twee plekken in de moestuin"})
+    assert "Twee plekken in de moestuin" in changed.text
+    offer_id = int(link.split("/")[-2])
+    token = edit["csrftoken"]
+    removed = client.post(f"/mijn/initiatief/aanbod/{offer_id}/verwijderen",
+                          data={"csrftoken": token})
+    assert "Het aanbod is verwijderd" in removed.text
+    assert "Twee plekken in de moestuin" not in removed.text
