@@ -80,8 +80,8 @@ def own_match(session: Session, actor: Actor, match_id: int) -> tuple[Match, Nee
 
 def respond(session: Session, actor: Actor, match_id: int, answer: str,
             reason: str | None = None) -> Match:
-    """The initiative's word on a suggestion (the broker still decides) or an offer of help
-    (it decides itself: accepted becomes active, declined closes)."""
+    """The initiative's word on a suggestion (the broker still decides) or an offer of help."""
+    # On an offer of help the initiative decides itself: yes makes it active, no declines it.
     if answer not in ANSWERS:
         raise ValidationFailed({"answer": "kies interesse of past niet"})
     reason = (reason or "").strip()[:500] or None

@@ -176,8 +176,8 @@ def recent(session: Session, limit: int = 50) -> list[MailMessage]:
 # Mijn initiatief: the initiative accepted a volunteer's offer of help.
 def offer_accepted(session: Session, match: Match, *,
                    answered_by: str | None = None) -> MailMessage | None:
-    """Tell the volunteer the initiative said yes, with the initiative's contact (or the
-    address of whoever said yes, when the profile names none)."""
+    """Tell the volunteer the initiative said yes, with the initiative's contact."""
+    # A profile without a contact address still gives one: whoever said yes.
     need = session.get(Need, match.need_id)
     initiative = session.get(Initiative, need.initiative_id)
     to, name = _recipient(session, match)
