@@ -20,6 +20,7 @@ from web.routes import (
     invitations,
     mine,
     mine_initiative,
+    mine_needs,
     mine_volunteer,
     public,
 )
@@ -47,7 +48,8 @@ def create_web_app() -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_volunteer, broker,
-                 broker_work, invitations, admin, dev):
+                 broker_work, invitations, admin, dev,
+                 mine_needs):  # Mijn initiatief: needs, offers and answers
         app.include_router(area.router)
     errors.install(app)
     return app

@@ -12,7 +12,9 @@ from services.audit.context import request_id
 log = logging.getLogger(__name__)
 
 # The roles whose reads of personal data are audited (people acting on others' data).
-AUDITED_ROLES = {"staff", "broker", "consultant", "admin"}
+AUDITED_ROLES = {"staff", "broker", "consultant", "admin",
+                 # Mijn initiatief: an initiator reading a volunteer's contact after a match.
+                 "initiator"}
 
 
 def record_access(session: Session, actor: Actor | None, *, action: str, subject_type: str,

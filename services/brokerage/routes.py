@@ -6,8 +6,8 @@ from core.errors import ERROR_RESPONSES
 from core.fields import Id
 from core.permissions import Allowed
 from db.session import SessionDep
-from services.brokerage import followup
-from services.brokerage.schemas import HoursIn, HoursRead
+from services.brokerage import followup, responses
+from services.brokerage.schemas import HoursIn, HoursRead, MatchAnswer, MatchAnswered
 
 router = APIRouter(tags=["brokerage"], responses=ERROR_RESPONSES)
 
@@ -20,3 +20,13 @@ def log_hours(session: SessionDep, actor: Allowed("hours.log"), match_id: Id, da
     entry = followup.log_hours(session, match, by=actor.role, hours=data.hours,
                                on_date=data.on_date, note=data.note)
     return HoursRead.model_validate(entry, from_attributes=True)
+
+
+# Mijn initiatief: the initiative answers a suggestion or an offer of help.
+@router.post("/matches/{match_id}/response", response_model=MatchAnswered,
+             name="api_match_respond")
+def respond(session: SessionDep, actor: Allowed("match.respond"), match_id: Id,
+            data: MatchAnswer):
+    """Say "interested" or "not_a_fit" (with a reason) on a suggestion or offer of help."""
+    match = responses.respond(session, actor, match_id, data.answer, data.reason)
+    return MatchAnswered.model_validate(match, from_attributes=True)

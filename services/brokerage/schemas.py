@@ -1,7 +1,7 @@
 """Forms brokers fill in: a need for an offline resident, an intake, an escalation step."""
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -103,3 +103,31 @@ class HoursRead(BaseModel):
     hours: float
     on_date: date
     logged_by: str
+
+
+# Mijn initiatief: the initiative's answer to a suggestion or an offer of help.
+class MatchAnswer(BaseModel):
+    """The initiative's answer: interested or not a fit, with an optional reason."""
+
+    model_config = STRICT
+
+    answer: Literal["interested", "not_a_fit"]
+    reason: Annotated[str, Field(max_length=500), NoBsn] | None = None
+
+
+class MatchAnswered(BaseModel):
+    """A match after the initiative's answer."""
+
+    id: int
+    need_id: int
+    resource_kind: str
+    resource_id: int
+    call_id: int | None
+    score: float
+    reasons: list[dict[str, Any]]
+    explanation: str
+    status: str
+    initiative_response: str | None
+    initiative_response_reason: str | None
+    initiative_response_at: datetime | None
+    created_at: datetime

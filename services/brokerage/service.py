@@ -8,11 +8,15 @@ from core.permissions import Actor, scoped
 from db.models import EscalationStep, Initiative, Intake, Need, Referral, ResidentContact
 from services.audit import service as audit
 from services.brokerage.lifecycle import DECIDED, OPEN, MatchStatus
+from services.brokerage.responses import confirm_help, log_hours, own_match, respond
+from services.brokerage.responses import for_need as matches_of_need
 from services.brokerage.schemas import Escalation, IntakeCreate, ResidentNeed
 from services.initiatives import service as initiatives
 
 __all__ = ["DECIDED", "OPEN", "MatchStatus", "escalate", "initiatives_of", "ladder",
-           "post_need_for_resident", "record_intake", "referrals"]
+           "post_need_for_resident", "record_intake", "referrals",
+           # Mijn initiatief
+           "confirm_help", "log_hours", "matches_of_need", "own_match", "respond"]
 
 
 def initiatives_of(session: Session, actor: Actor,

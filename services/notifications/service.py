@@ -171,3 +171,20 @@ def recent(session: Session, limit: int = 50) -> list[MailMessage]:
     """The newest messages, for the development outbox page."""
     return list(session.exec(select(MailMessage).order_by(MailMessage.id.desc())
                              .limit(limit)))
+
+
+# Mijn initiatief: the initiative accepted a volunteer's offer of help.
+def offer_accepted(session: Session, match: Match, *,
+                   answered_by: str | None = None) -> MailMessage | None:
+    """Tell the volunteer the initiative said yes, with the initiative's contact."""
+    # A profile without a contact address still gives one: whoever said yes.
+    need = session.get(Need, match.need_id)
+    initiative = session.get(Initiative, need.initiative_id)
+    to, name = _recipient(session, match)
+    if not to:
+        log.warning("offer %s accepted but the volunteer has no e-mail address", match.id)
+        return None
+    return _queue(session, match_id=match.id, kind="offer_accepted", to=to,
+                  template="offer_accepted",
+                  context={"need": need, "initiative": initiative, "name": name,
+                           "email": initiative.contact_email or answered_by})
