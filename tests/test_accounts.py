@@ -198,6 +198,16 @@ def test_account_mails_to_one_address_are_limited_per_hour(client, session):
     assert len(mails_to(session, "broker@demo.koppel.nl", "password_reset")) == 3
 
 
+def test_one_machine_cannot_ask_for_links_without_end(client, session):
+    for i in range(10):
+        assert post(client, "/wachtwoord-vergeten", {"email": f"x{i}@example.nl"}).status_code \
+            == 200
+    refused = post(client, "/wachtwoord-vergeten", {"email": "x10@example.nl"})
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert "Te veel aanvragen vanaf uw verbinding" in text_of(refused)
+    assert sign_up(client).status_code == 200  # each kind of request counts on its own
+
+
 def test_change_password_needs_the_current_one_and_keeps_this_session(client, session):
     other = type(client)(client.app)
     web_login(other, "broker@demo.koppel.nl", "koppel-demo")

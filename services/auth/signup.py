@@ -10,11 +10,11 @@ import logging
 from sqlmodel import Session, select
 
 from core import geo
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, KoppelError, NotFound, ValidationFailed
 from core.permissions import Actor, Role
 from db.models import ApiToken, Organisation, User, WebSession
 from db.types import utcnow
-from services.auth import links, passwords, service
+from services.auth import links, passwords, service, throttle
 from services.auth.schemas import SignUp
 from services.initiatives import service as initiatives
 from services.municipalities import service as municipalities
@@ -23,6 +23,27 @@ from services.notifications import service as notifications
 log = logging.getLogger(__name__)
 MAX_PASSWORD = 200
 USED_OR_EXPIRED = "Deze link is al gebruikt of verlopen. Vraag een nieuwe aan."
+
+
+class TooManyRequests(KoppelError):
+    """Too many sign-up or reset requests from one address; try again later."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(f"Te veel aanvragen vanaf uw verbinding. Probeer het over {minutes} "
+                         f"{'minuut' if minutes == 1 else 'minuten'} opnieuw.")
+        self.retry_after = retry_after
+
+
+def check_requests(session: Session, kind: str, address: str | None) -> None:
+    """Count a sign-up, reset or resend request from a client address; refuse past the limit."""
+    block = throttle.count_request(session, kind, address)
+    if block is not None:
+        log.warning("account request refused while blocked: %s", block.key)
+        raise TooManyRequests(block.retry_after_seconds)
 
 
 def password_errors(password: str, email: str, field: str = "password") -> dict[str, str]:

@@ -35,6 +35,10 @@ KINDS = [("volunteer", "Vrijwilliger: ik wil helpen"),
          ("initiator", "Initiatiefnemer: ons initiatief zoekt hulp")]
 
 
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 def _signup_page(request: Request, session, form: Form, status: int = 200) -> HTMLResponse:
     return render(request, "account/signup.html", {
         "form": form, "kinds": KINDS,
@@ -55,6 +59,7 @@ def signup_post(request: Request, session: SessionDep, _actor: Allowed("auth.sig
                 form: SignUpForm):
     """Create the account (and the draft initiative or volunteer profile) and mail the link."""
     if form.ok:
+        signup.check_requests(session, "signup", _address(request))
         try:
             user = signup.sign_up(session, form.data)
         except ValidationFailed as exc:
@@ -85,6 +90,7 @@ def signup_resend(request: Request, session: SessionDep, _actor: Allowed("auth.s
                   form: EmailForm):
     """Send the confirmation link again; the same answer whatever the address."""
     if form.ok:
+        signup.check_requests(session, "resend", _address(request))
         signup.resend_confirmation(session, form.data.email)
     return render(request, "account/sent.html", {
         "title": "Kijk in uw e-mail", "email": form.values.get("email", ""), "what": "resend",
@@ -104,6 +110,7 @@ def password_forgotten(request: Request, session: SessionDep, _actor: Allowed("a
     """Mail a reset link if the address has an account; the answer is the same either way."""
     if not form.ok:
         return render(request, "account/forgotten.html", {"form": form}, 422)
+    signup.check_requests(session, "reset", _address(request))
     signup.request_reset(session, form.data.email)
     return render(request, "account/sent.html", {
         "title": "Kijk in uw e-mail", "email": form.data.email, "what": "reset",
