@@ -72,6 +72,10 @@ def test_a_volunteer_signs_up_confirms_and_lands_in_their_area(client, session):
     assert "Stuur de link opnieuw" in text_of(refused)
     resent = post(client, "/aanmelden/opnieuw", {"email": "fatima@example.nl"}, "/login")
     assert resent.status_code == 200
+    token_refused = client.post("/api/v1/auth/token", data={"username": "fatima@example.nl",
+                                                            "password": PASSWORD})
+    assert token_refused.status_code == 403
+    assert token_refused.json()["error"] == "email_unconfirmed"
     confirmations = mails_to(session, "fatima@example.nl", "account_confirm")
     assert len(confirmations) == 2
     mail = confirmations[0]
