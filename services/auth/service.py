@@ -66,10 +66,9 @@ def normalise_email(email: str) -> str:
 def create_user(session: Session, *, email: str, password: str, role: str,
                 municipality: str | None = None, organisation_id: int | None = None,
                 display_name: str = "", verified: bool = True) -> User:
-    """Create a user after checking that role and scope fit together.
-
-    Accounts made by staff, the demo or the command line count as confirmed; a self sign-up
-    passes verified=False and confirms through the mailed link."""
+    """Create a user after checking that role and scope fit together."""
+    # Accounts made by staff, the demo or the command line count as confirmed; a self sign-up
+    # passes verified=False and confirms its address through the mailed link.
     errors: dict[str, str] = {}
     if role not in Role.__members__.values():
         errors["role"] = f"onbekende rol '{role}'"
