@@ -90,3 +90,29 @@ def record_success(session: Session, email: str, address: str | None) -> None:
         if row is not None:
             session.delete(row)
     session.flush()
+
+
+# Account requests (sign-up, password forgotten, resend the link) per client address: a sliding
+# window like the address throttle above, so one machine cannot mail-bomb or probe at speed.
+REQUESTS_PER_WINDOW = 10
+REQUEST_WINDOW = timedelta(minutes=15)
+
+
+def count_request(session: Session, kind: str, address: str | None,
+                  now: datetime | None = None) -> Block | None:
+    """Count one account request from an address; a Block once the window is full."""
+    if not address:
+        return None
+    now = now or utcnow()
+    key = f"requests:{kind}:{address}"
+    row = session.get(LoginThrottle, key) or LoginThrottle(key=key)
+    window = [t for t in (row.recent or [])
+              if datetime.fromisoformat(t) > now - REQUEST_WINDOW]
+    if len(window) >= REQUESTS_PER_WINDOW:
+        wait = datetime.fromisoformat(window[0]) + REQUEST_WINDOW - now
+        return Block(key, max(1, int(wait.total_seconds())))
+    window.append(now.isoformat())
+    row.recent, row.failures, row.last_failure_at = window, len(window), now
+    session.add(row)
+    session.flush()
+    return None

@@ -1,6 +1,7 @@
 """Invitations and notices by e-mail: composed in Dutch, queued with the change, sent once."""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -188,3 +189,30 @@ def offer_accepted(session: Session, match: Match, *,
                   template="offer_accepted",
                   context={"need": need, "initiative": initiative, "name": name,
                            "email": initiative.contact_email or answered_by})
+
+# --- Accounts (self-service): confirmation, reset and address-change mails -------------------
+# At most this many account mails of one kind to one address per hour: sign-up and reset
+# forms cannot be used to flood someone's inbox.
+ACCOUNT_MAILS_PER_HOUR = 3
+
+
+def queue_account_mail(session: Session, *, kind: str, to: str, template: str,
+                       context: dict) -> MailMessage | None:
+    """Queue a mail about an account (no match); None when the hourly limit is reached."""
+    since = utcnow() - timedelta(hours=1)
+    recent_count = len(session.exec(select(MailMessage.id).where(
+        MailMessage.match_id.is_(None), MailMessage.kind == kind,
+        MailMessage.to_address == to, MailMessage.created_at >= since)).all())
+    if recent_count >= ACCOUNT_MAILS_PER_HOUR:
+        log.warning("account mail %s to an address held back: hourly limit reached", kind)
+        return None
+    text = _env.get_template(f"{template}.txt").render(**context)
+    html = _env.get_template(f"{template}.html").render(**context)
+    mail = MailMessage(match_id=None, kind=kind, to_address=to,
+                       subject=text.splitlines()[0].removeprefix("Onderwerp: ").strip(),
+                       body_text="\n".join(text.splitlines()[2:]), body_html=html,
+                       message_id=sending.new_message_id())
+    session.add(mail)
+    session.flush()
+    outbox.enqueue(session, TaskName.SEND_MAIL, mail_id=mail.id)
+    return mail

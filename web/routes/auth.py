@@ -9,26 +9,34 @@ from core.permissions import permission
 from db.session import SessionDep, unit_of_work
 from services.auth import login as login_flow
 from services.auth import service as auth
-from services.auth.service import LoginBlocked, LoginFailed
+from services.auth.service import LoginBlocked, LoginFailed, LoginUnconfirmed
 from web import security
 from web.deps import render
 
 router = APIRouter()
+# Without an explicit page to return to, a login lands on the person's own area.
+HOME = "/mijn"
+# What the login page says when another page sends people to it (?melding=…).
+NOTICES = {"bevestigd": "Uw e-mailadres is bevestigd. U kunt nu inloggen.",
+           "wachtwoord": "Uw nieuwe wachtwoord is opgeslagen. Log in met uw nieuwe wachtwoord.",
+           "e-mailadres": "Uw nieuwe e-mailadres is bevestigd. Log voortaan daarmee in."}
 
 
 @router.get("/login", response_class=HTMLResponse, name="login_form",
             dependencies=[permission("auth.login")])
 def login_form(request: Request):
     """The login form."""
+    wanted = request.query_params.get("next")
     return render(request, "auth/login.html", {
-        "next": security.safe_next(request.query_params.get("next")), "error": None})
+        "next": security.safe_next(wanted) if wanted else HOME, "error": None,
+        "notice": NOTICES.get(request.query_params.get("melding", ""))})
 
 
 @router.post("/login", response_class=HTMLResponse, name="login",
              dependencies=[permission("auth.login")])
 def login(request: Request, username: Annotated[str, Form(max_length=320)] = "",
           password: Annotated[str, Form(max_length=1000)] = "",
-          next: Annotated[str, Form(max_length=500)] = "/"):
+          next: Annotated[str, Form(max_length=500)] = HOME):
     """Check the credentials and start a fresh session (a new id at every login)."""
     target = security.safe_next(next)
     address = request.client.host if request.client else None
@@ -38,9 +46,10 @@ def login(request: Request, username: Annotated[str, Form(max_length=320)] = "",
             "username": username}, 422)
     try:
         user = login_flow.login(username, password, address)
-    except (LoginFailed, LoginBlocked) as exc:
+    except (LoginFailed, LoginBlocked, LoginUnconfirmed) as exc:
         return render(request, "auth/login.html", {
-            "next": target, "error": exc.detail, "username": username}, exc.status_code)
+            "next": target, "error": exc.detail, "username": username,
+            "unconfirmed": isinstance(exc, LoginUnconfirmed)}, exc.status_code)
     with unit_of_work() as session:
         old = request.cookies.get(auth.SESSION_COOKIE)
         if old:
