@@ -296,3 +296,19 @@ def test_a_volunteer_account_without_a_profile_makes_one(client, session):
     assert (volunteer.skills, volunteer.radius_km, volunteer.municipality_code) == \
         (["cooking"], 3, "GM0392")
     assert volunteer.user_id is not None and volunteer.consent_given_at is not None
+
+
+def test_an_unanswered_offer_of_help_can_be_withdrawn(client, session):
+    first, second = volunteer_needs(session, 2)
+    offered = match_in(session, first, sanne(session), "offered")
+    active = match_in(session, second, sanne(session), "active")
+    signed_in(client)
+    answer = post(client, f"{MATCHES}/{offered}/intrekken", page=MATCHES)
+    assert answer.status_code == 303
+    page = BeautifulSoup(client.get(answer.headers["location"]).text, "html.parser")
+    assert "Uw aanbod is ingetrokken" in page.select_one("[role=status]").get_text()
+    assert "U heeft dit aanbod ingetrokken" in page.select_one(f"#koppeling-{offered}").text
+    assert post(client, f"{MATCHES}/{active}/intrekken", page=MATCHES).status_code == 409
+    session.expire_all()
+    assert (session.get(Match, offered).status, session.get(Match, active).status) == \
+        ("declined", "active")

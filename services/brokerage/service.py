@@ -91,6 +91,8 @@ from services.brokerage.volunteering import (  # noqa: E402
     log_my_hours,
     my_matches,
     record_my_outcome,
+    withdraw_offer,
 )
 
-__all__ += ["MyMatch", "answer_invitation", "log_my_hours", "my_matches", "record_my_outcome"]
+__all__ += ["MyMatch", "answer_invitation", "log_my_hours", "my_matches", "record_my_outcome",
+            "withdraw_offer"]

@@ -5,11 +5,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.permissions import Actor
 from db.models import HoursLog, Initiative, Match, Need
 from services.brokerage import followup
-from services.brokerage.lifecycle import MatchStatus
+from services.brokerage.lifecycle import MatchStatus, transition
 
 S = MatchStatus
 # What a volunteer is told about. A proposal waits for the broker first, and a broker's
@@ -20,6 +20,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "active": (S.ACTIVE,),
     "past": (S.DONE, S.DECLINED),
 }
+WITHDRAWN = "aanbod ingetrokken door de vrijwilliger"
 VISIBLE = tuple(status.value for group in SECTIONS.values() for status in group)
 
 
@@ -43,6 +44,8 @@ class MyMatch:
         match = self.match
         if match.status == S.DONE:
             return match.outcome or "succeeded"
+        if match.decision_note == WITHDRAWN:
+            return "withdrawn"
         if match.decision_note == followup.GIVEN_UP:
             return "no_answer"
         if match.decided_at is None:  # never a proposal: the volunteer's own offer
@@ -103,3 +106,14 @@ def log_my_hours(session: Session, actor: Actor, match_id: int, *, hours: float,
 def record_my_outcome(session: Session, actor: Actor, match_id: int, outcome: str) -> Match:
     """The volunteer's answer to "Is de hulp gelukt?"."""
     return followup.record_outcome(session, _own(session, actor, match_id), outcome)
+
+
+def withdraw_offer(session: Session, actor: Actor, match_id: int) -> Match:
+    """Take back an offer of help the initiative has not answered yet; twice changes nothing."""
+    match = _own(session, actor, match_id)
+    if match.status == S.OFFERED:
+        transition(match, S.DECLINED, note=WITHDRAWN)
+        session.flush()
+    elif match.status != S.DECLINED:
+        raise Conflict("Dit aanbod is al beantwoord en kan niet meer worden ingetrokken.")
+    return match

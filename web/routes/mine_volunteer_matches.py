@@ -18,7 +18,7 @@ from web.forms import decimal_comma, form_of
 router = APIRouter(prefix="/mijn/vrijwilliger/koppelingen")
 HOURS_LABELS = {"hours": "Aantal uren", "on_date": "Datum", "note": "Wat heeft u gedaan?"}
 HoursForm = form_of(HoursIn, labels=HOURS_LABELS, prepare=decimal_comma("hours"))
-DONE = {"accepted", "declined", "hours", "outcome"}
+DONE = {"accepted", "declined", "hours", "outcome", "withdrawn"}
 
 
 def _page(request: Request, session, actor: Actor, *, done: str | None = None,
@@ -89,3 +89,11 @@ def my_volunteer_outcome(request: Request, session: SessionDep,
     """The volunteer's answer to "Is de hulp gelukt?"; the match moves to the past."""
     brokerage.record_my_outcome(session, actor, match_id, outcome)
     return _back(request, "outcome", match_id)
+
+
+@router.post("/{match_id}/intrekken", name="my_volunteer_withdraw")
+def my_volunteer_withdraw(request: Request, session: SessionDep,
+                          actor: Allowed("volunteer.respond"), match_id: Id):
+    """Take back an offer of help the initiative has not answered yet."""
+    brokerage.withdraw_offer(session, actor, match_id)
+    return _back(request, "withdrawn", match_id)
