@@ -22,7 +22,11 @@ def respond(session: Session, token: str, *, accept: bool) -> Match:
     """The invited side answers by signed link: accepted becomes active, declined closes.
 
     Answering twice changes nothing (the link may be clicked again)."""
-    match = match_from_link(session, token)
+    return answer(session, match_from_link(session, token), accept=accept)
+
+
+def answer(session: Session, match: Match, *, accept: bool) -> Match:
+    """The invited side's answer, by link or in the app: one state change for both."""
     if match.status == MatchStatus.APPROVED:
         transition(match, MatchStatus.ACTIVE if accept else MatchStatus.DECLINED)
         session.flush()

@@ -86,3 +86,17 @@ def ladder(session: Session, need_id: int) -> list[EscalationStep]:
     """The steps taken for a need, in order."""
     return list(session.exec(select(EscalationStep).where(EscalationStep.need_id == need_id)
                              .order_by(EscalationStep.id)))
+
+
+# Mijn vrijwilligerswerk (the volunteer's own area).
+from services.brokerage.volunteering import (  # noqa: E402
+    MyMatch,
+    answer_invitation,
+    log_my_hours,
+    my_matches,
+    record_my_outcome,
+    withdraw_offer,
+)
+
+__all__ += ["MyMatch", "answer_invitation", "log_my_hours", "my_matches", "record_my_outcome",
+            "withdraw_offer"]

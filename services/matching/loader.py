@@ -23,7 +23,7 @@ from db.models import (
     ParticipationClient,
     Volunteer,
 )
-from db.types import utcnow
+from db.types import local_today, utcnow
 from services.brokerage.service import DECIDED, OPEN, MatchStatus
 from services.initiatives import service as initiatives
 from services.worker.matching.encode import Codebook
@@ -198,7 +198,9 @@ def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
     stmt = select(Volunteer.id, Volunteer.pc4, Volunteer.radius_km, Volunteer.availability,
                   Volunteer.skills, Volunteer.themes, Volunteer.hours_per_week,
                   active, Volunteer.about).where(
-        Volunteer.erased_at.is_(None), Volunteer.pc4.is_not(None))
+        Volunteer.erased_at.is_(None), Volunteer.pc4.is_not(None),
+        # A volunteer who paused gets no new suggestions up to and including the chosen date.
+        or_(Volunteer.paused_until.is_(None), Volunteer.paused_until < local_today()))
     rows = _rows(session, _in_boxes(stmt, boxes))
     now = utcnow()
     naive_now = now.replace(tzinfo=None)

@@ -1,12 +1,13 @@
 """Schemas for volunteers and Participatiewet clients."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, EmailStr, Field
 
 from core.fields import PC4, STRICT, DayPart, MunicipalityCode, Phone, Skill, Theme, code_of
 from core.privacy import NoBsn
+from db.types import local_today
 
 Restriction = code_of("client_restrictions", "beperking")
 Route = code_of("participation_act_routes", "route")
@@ -15,7 +16,18 @@ About = Annotated[str, Field(max_length=2000), NoBsn]
 Pseudonym = Annotated[str, Field(min_length=2, max_length=60, pattern=r"^[\w .'-]+$"), NoBsn]
 Hours = Annotated[float, Field(gt=0, le=40)]
 Radius = Annotated[float, Field(ge=0, le=100)]
+PAUSE_MAX_DAYS = 366
 
+
+def _pause_range(value: date) -> date:
+    # A pause is for a holiday or a busy season: from today up to a year ahead.
+    today = local_today()
+    if not today <= value <= today + timedelta(days=PAUSE_MAX_DAYS):
+        raise ValueError("kies een datum vanaf vandaag en binnen een jaar")
+    return value
+
+
+PauseUntil = Annotated[date, Field(strict=False), AfterValidator(_pause_range)]
 
 
 class VolunteerCreate(BaseModel):
@@ -52,6 +64,8 @@ class VolunteerUpdate(BaseModel):
     hours_per_week: Hours | None = None
     radius_km: Radius | None = None
     about: About | None = None
+    # None lifts the pause; no new suggestions until this date.
+    paused_until: PauseUntil | None = None
 
 
 class VolunteerRead(BaseModel):
@@ -70,6 +84,7 @@ class VolunteerRead(BaseModel):
     hours_per_week: float
     radius_km: float
     about: str
+    paused_until: date | None = None
     consent_given_at: datetime | None
     created_at: datetime
     updated_at: datetime

@@ -41,7 +41,8 @@ def volunteer_read(v: Volunteer) -> VolunteerRead:
         pc4=v.pc4, place=postcode.place if postcode else None, skills=list(v.skills),
         themes=list(v.themes), availability=list(v.availability),
         hours_per_week=v.hours_per_week, radius_km=v.radius_km, about=v.about,
-        consent_given_at=v.consent_given_at, created_at=v.created_at, updated_at=v.updated_at,
+        paused_until=v.paused_until, consent_given_at=v.consent_given_at,
+        created_at=v.created_at, updated_at=v.updated_at,
         erased=v.erased_at is not None)
 
 
