@@ -8,6 +8,14 @@ from core.permissions import Actor, scoped
 from db.models import EscalationStep, Initiative, Intake, Need, Referral, ResidentContact
 from services.audit import service as audit
 from services.brokerage.lifecycle import DECIDED, OPEN, MatchStatus
+from services.brokerage.offers import (  # board (D): a volunteer's "Ik wil helpen"
+    HelpOffer,
+    already_message,
+    existing_offer,
+    offer_help,
+    offered_match,
+    volunteers_can_help,
+)
 from services.brokerage.schemas import Escalation, IntakeCreate, ResidentNeed
 from services.initiatives import service as initiatives
 
@@ -82,3 +90,7 @@ def ladder(session: Session, need_id: int) -> list[EscalationStep]:
     """The steps taken for a need, in order."""
     return list(session.exec(select(EscalationStep).where(EscalationStep.need_id == need_id)
                              .order_by(EscalationStep.id)))
+
+# Board (D)
+__all__ += ["HelpOffer", "already_message", "existing_offer", "offer_help", "offered_match",
+            "volunteers_can_help"]
