@@ -21,6 +21,7 @@ from db.models import Initiative
 # Similarity (0–100) a term needs to stand in for a misspelt word: one or two letters off.
 TYPO_CUTOFF = 80
 MAX_ALTERNATIVES = 3
+CLOSE_TO_BEST = 5
 # A compound ("taalmaatje") may stand for a part of it that is a term ("maatje").
 MIN_PART_LENGTH = 5
 # Look at the database for changed documents at most this often (seconds); only queries with
@@ -100,7 +101,9 @@ def close_terms(terms: _Terms, word: str) -> list[str]:
     found = process.extract(word, terms.ordered, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
                             limit=MAX_ALTERNATIVES)
     if found:
-        return [term for term, _score, _at in found]
+        # Only the terms about as close as the best: "haarlm" means haarlem, not haar.
+        best = found[0][1]
+        return [term for term, score, _at in found if score >= best - CLOSE_TO_BEST]
     # A compound nobody wrote: a long part of it that is a term, the longest first.
     parts = process.extract(word, terms.parts, scorer=fuzz.partial_ratio, score_cutoff=100,
                             limit=20)
