@@ -20,6 +20,9 @@ from services.initiatives.queries import decode_cursor, encode_cursor
 
 # A PC4 alone asks for distances to every place in the country, not for a filter.
 COUNTRY_KM = 400.0
+# Normalised words per need version; a national board holds some tens of thousands of needs.
+WORDS_KEPT = 100_000
+_WORDS: dict[tuple, frozenset[str]] = {}
 # Where needs without a located initiative go when sorting by distance: last.
 FAR_KM = 100_000.0
 
@@ -57,12 +60,20 @@ def _filters(query: NeedBoardQuery) -> _Where:
     return _Where(conditions, distances)
 
 
-def _words(need: Need, initiative: Initiative) -> list[str]:
-    parts = documents.need_text(need) + [initiative.name]
-    postcode = geo.lookup(initiative.pc4) if initiative.pc4 else None
-    if postcode:
-        parts.append(postcode.place)
-    return dutch.tokens(" ".join(p for p in parts if p))
+def _words(need: Need, initiative: Initiative) -> frozenset[str]:
+    """The normalised words a need is found by, kept per need version across requests."""
+    key = (need.id, str(need.updated_at), initiative.name, initiative.pc4)
+    words = _WORDS.get(key)
+    if words is None:
+        parts = documents.need_text(need) + [initiative.name]
+        postcode = geo.lookup(initiative.pc4) if initiative.pc4 else None
+        if postcode:
+            parts.append(postcode.place)
+        words = frozenset(dutch.tokens(" ".join(p for p in parts if p)))
+        if len(_WORDS) >= WORDS_KEPT:
+            _WORDS.clear()
+        _WORDS[key] = words
+    return words
 
 
 def _matching_ids(session: Session, conditions: list,
