@@ -69,12 +69,13 @@ def test_anyone_sees_the_open_public_needs_with_labels_and_total(client):
 
 
 def test_private_closed_and_unpublished_needs_stay_off_the_board(client, admin, linde):
-    add_initiative(admin, name="Verborgen soepkeuken", published=False,
-                   needs=[need_payload(title="Geheime zondagsoep")])
+    hidden_initiative = add_initiative(admin, name="Verborgen soepkeuken", published=False,
+                                       needs=[need_payload(title="Geheime zondagsoep")])
     assert titles(client, "q=zondagsoep") == {"Gastvrouwen voor de zondagsoep",
                                              "Geld voor zondagsoep"}
     hidden = [n["id"] for n in linde["needs"] if n["visibility"] == "brokers" or
-              n["status"] != "open"]
+              n["status"] != "open"] + [hidden_initiative["needs"][0]["id"]]
+    assert len(hidden) == 3
     for need_id in hidden:
         assert client.get(f"/hulpvragen/{need_id}").status_code == 404
 
