@@ -3,6 +3,7 @@
 import pytest
 
 from core import dutch
+from services.initiatives import spelling
 from tests.factories import initiative_payload, need_payload
 
 
@@ -182,7 +183,6 @@ def test_the_list_page_asks_did_you_mean(client):
 
 
 def test_new_words_are_learnt_after_a_change(admin, monkeypatch):
-    from services.initiatives import spelling
     monkeypatch.setattr(spelling, "CHECK_SECONDS", 0.0)
     assert names(admin, "q=permakultuur") == []
     admin.post("/api/v1/initiatives", json=initiative_payload(
