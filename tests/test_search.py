@@ -3,6 +3,7 @@
 import pytest
 
 from core import dutch
+from services.initiatives import spelling
 from tests.factories import initiative_payload, need_payload
 
 
@@ -143,3 +144,47 @@ def test_unpublished_initiatives_are_not_listed(admin):
     assert "Concept Zonnebloem" not in names(admin, "q=zonnebloem")
     admin.patch(f"/api/v1/initiatives/{ini['id']}", json={"published": True})
     assert "Concept Zonnebloem" in names(admin, "q=zonnebloem")
+
+
+# Search that forgives (board D): misspelt words find what the right spelling finds, written out
+# by hand from the demo texts. "taalmaatje" is in no demo text; its part "maatje" is (Buddynetwerk,
+# and "buddy" at Huishoudcoaches and Stichting OmaLief).
+TYPO_HITS = {
+    "mantelzrog": (CARE, "mantelzorg"),
+    "vrijwiliger": (VOLUNTEERING, "vrijwilliger"),
+    "taalmaatje": ({"Buddynetwerk", "Huishoudcoaches", "Stichting OmaLief"}, "maatje"),
+    "Haarlm": ({"BUUV"}, "haarlem"),
+}
+
+
+@pytest.mark.parametrize("q", sorted(TYPO_HITS))
+def test_misspelt_words_find_the_intended_initiatives_on_each_database(client, q):
+    expected, meant = TYPO_HITS[q]
+    response = client.get(f"/api/v1/initiatives?q={q}&limit=100")
+    assert response.status_code == 200
+    assert {item["name"] for item in response.json()["items"]} == expected
+    assert response.json()["did_you_mean"] == meant
+
+
+def test_correct_spelling_gets_no_suggestion_and_the_same_answer(admin):
+    response = admin.get("/api/v1/initiatives?q=mantelzorg&limit=100").json()
+    assert response["did_you_mean"] is None
+    assert {item["name"] for item in response["items"]} == CARE
+    assert admin.get("/api/v1/initiatives?q=xqzwvk").json() == {
+        "items": [], "next_cursor": None, "did_you_mean": None}
+
+
+def test_the_list_page_asks_did_you_mean(client):
+    page = client.get("/?q=mantelzrog&municipality=GM0392")
+    assert "Bedoelde u" in page.text and "q=mantelzorg" in page.text
+    assert "Geen initiatieven gevonden" in page.text
+    found = client.get("/?q=mantelzrog").text
+    assert "dit zijn de initiatieven voor „mantelzorg”" in found and "IKZALZIJN" in found
+
+
+def test_new_words_are_learnt_after_a_change(admin, monkeypatch):
+    monkeypatch.setattr(spelling, "CHECK_SECONDS", 0.0)
+    assert names(admin, "q=permakultuur") == []
+    admin.post("/api/v1/initiatives", json=initiative_payload(
+        name="Moestuin Zonnebloem", description="Wij leren buren permacultuur."))
+    assert names(admin, "q=permakultuur") == ["Moestuin Zonnebloem"]

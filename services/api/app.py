@@ -18,6 +18,7 @@ from services.audit.context import RequestIdMiddleware
 from services.audit.routes import router as audit_router
 from services.auth.routes import router as auth_router
 from services.brokerage.routes import router as brokerage_router
+from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
 from services.outbox import relay
@@ -90,6 +91,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(resources_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(outbox_router, prefix=API_PREFIX)
+    app.include_router(initiative_needs_router, prefix=API_PREFIX)  # board (D)
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

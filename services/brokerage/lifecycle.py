@@ -39,7 +39,8 @@ class Outcome(StrEnum):
 
 S = MatchStatus
 TRANSITIONS: dict[MatchStatus, frozenset[MatchStatus]] = {
-    S.PROPOSED: frozenset({S.APPROVED, S.REJECTED}),
+    # Board (D): a suggested volunteer who says "Ik wil helpen" themselves turns it into an offer.
+    S.PROPOSED: frozenset({S.APPROVED, S.REJECTED, S.OFFERED}),
     S.OFFERED: frozenset({S.ACTIVE, S.DECLINED}),
     S.APPROVED: frozenset({S.ACTIVE, S.DECLINED}),
     S.ACTIVE: frozenset({S.DONE}),

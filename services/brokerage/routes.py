@@ -6,7 +6,7 @@ from core.errors import ERROR_RESPONSES
 from core.fields import Id
 from core.permissions import Allowed
 from db.session import SessionDep
-from services.brokerage import followup, responses
+from services.brokerage import followup, offers, responses
 from services.brokerage.schemas import HoursIn, HoursRead, MatchAnswer, MatchAnswered
 
 router = APIRouter(tags=["brokerage"], responses=ERROR_RESPONSES)
@@ -30,3 +30,13 @@ def respond(session: SessionDep, actor: Allowed("match.respond"), match_id: Id,
     """Say "interested" or "not_a_fit" (with a reason) on a suggestion or offer of help."""
     match = responses.respond(session, actor, match_id, data.answer, data.reason)
     return MatchAnswered.model_validate(match, from_attributes=True)
+
+# Board (D): a volunteer's "Ik wil helpen" on a need of the public board.
+@router.post("/needs/{need_id}/offers-of-help", response_model=offers.OfferedMatch,
+             status_code=status.HTTP_201_CREATED, name="api_need_offer_help")
+def offer_help(session: SessionDep, actor: Allowed("need.offer_help"), need_id: Id,
+               data: offers.HelpOffer | None = None):
+    """Offer help with an open public need: a match in status "offered" that the initiative
+    and the municipality's broker see; 409 when the pair already has a match."""
+    match = offers.offer_help(session, actor, need_id, data.message if data else "")
+    return offers.offered_match(match)

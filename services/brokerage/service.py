@@ -8,9 +8,25 @@ from core.permissions import Actor, scoped
 from db.models import EscalationStep, Initiative, Intake, Need, Referral, ResidentContact
 from services.audit import service as audit
 from services.brokerage.lifecycle import DECIDED, OPEN, MatchStatus
+from services.brokerage.offers import (  # board (D): a volunteer's "Ik wil helpen"
+    HelpOffer,
+    already_message,
+    existing_offer,
+    offer_help,
+    offered_match,
+    volunteers_can_help,
+)
 from services.brokerage.responses import confirm_help, log_hours, own_match, respond
 from services.brokerage.responses import for_need as matches_of_need
 from services.brokerage.schemas import Escalation, IntakeCreate, ResidentNeed
+from services.brokerage.volunteering import (  # the volunteer's own area
+    MyMatch,
+    answer_invitation,
+    log_my_hours,
+    my_matches,
+    record_my_outcome,
+    withdraw_offer,
+)
 from services.initiatives import service as initiatives
 
 __all__ = ["DECIDED", "OPEN", "MatchStatus", "escalate", "initiatives_of", "ladder",
@@ -88,15 +104,9 @@ def ladder(session: Session, need_id: int) -> list[EscalationStep]:
                              .order_by(EscalationStep.id)))
 
 
-# Mijn vrijwilligerswerk (the volunteer's own area).
-from services.brokerage.volunteering import (  # noqa: E402
-    MyMatch,
-    answer_invitation,
-    log_my_hours,
-    my_matches,
-    record_my_outcome,
-    withdraw_offer,
-)
-
 __all__ += ["MyMatch", "answer_invitation", "log_my_hours", "my_matches", "record_my_outcome",
             "withdraw_offer"]
+
+# Board (D)
+__all__ += ["HelpOffer", "already_message", "existing_offer", "offer_help", "offered_match",
+            "volunteers_can_help"]

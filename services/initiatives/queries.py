@@ -10,11 +10,12 @@ from sqlalchemy import and_, exists, or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from core import dutch, geo
+from core import geo
 from core.errors import ValidationFailed
 from core.fields import MAX_ID
 from db import fulltext
 from db.models import Initiative, InitiativeLabel, Need
+from services.initiatives import spelling
 from services.initiatives.schemas import InitiativeQuery
 
 
@@ -33,6 +34,8 @@ class Page:
 
     hits: list[Hit]
     next_cursor: str | None
+    # The query as we think it was meant, when a word of it matched nothing.
+    did_you_mean: str | None = None
 
 
 def encode_cursor(key: list) -> str:
@@ -97,7 +100,8 @@ def list_initiatives(
     elif query.pc4:
         stmt = stmt.where(Initiative.pc4 == query.pc4)
 
-    terms = dutch.query_terms(query.q)
+    correction = spelling.correct(session, query.q)
+    terms = correction.terms
     score = None
     if terms:
         stmt, score = fulltext.apply_match(stmt, dialect, terms)
@@ -140,5 +144,5 @@ def list_initiatives(
         last = hits[-1]
         first_key = last.score if score is not None else last.initiative.sort_name
         next_cursor = encode_cursor([first_key, last.initiative.id])
-    return Page(hits, next_cursor)
+    return Page(hits, next_cursor, correction.suggestion)
 

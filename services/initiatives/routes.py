@@ -9,7 +9,8 @@ from core.fields import Id
 from core.permissions import Actor, Allowed, covers
 from db.models import Initiative
 from db.session import SessionDep
-from services.initiatives import presenters, queries, service
+from services.initiatives import needs_board, presenters, queries, service
+from services.initiatives.board_schemas import NeedBoardPage, NeedBoardQuery
 from services.initiatives.schemas import (
     InitiativeCreate,
     InitiativePage,
@@ -42,6 +43,7 @@ def list_initiatives(session: SessionDep, actor: Allowed("initiative.list"),
         items=[presenters.initiative_summary(h.initiative, distance_km=h.distance_km,
                                              score=h.score) for h in page.hits],
         next_cursor=page.next_cursor,
+        did_you_mean=page.did_you_mean,
     )
 
 
@@ -158,3 +160,16 @@ def delete_offer(session: SessionDep, actor: Allowed("initiative.update"), initi
     """Remove an offer."""
     service.delete_offer(session, initiative_id, offer_id, actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# Board (D): the public board of needs, across initiatives.
+needs_router = APIRouter(prefix="/needs", tags=["needs"], responses=ERROR_RESPONSES)
+
+
+@needs_router.get("", response_model=NeedBoardPage, name="api_need_board")
+def need_board(session: SessionDep, actor: Allowed("need.list"),
+               query: Annotated[NeedBoardQuery, Query()]):
+    """Open, public needs of published initiatives: words, kind, skill, place and radius;
+    newest or nearest first (nearest needs pc4; a pc4 alone sorts and measures, a radius
+    filters); keyset pages with the total."""
+    return needs_board.list_needs(session, query)

@@ -255,6 +255,8 @@ class InitiativePage(BaseModel):
 
     items: list[InitiativeSummary]
     next_cursor: str | None
+    did_you_mean: str | None = Field(
+        None, description="The query as it was probably meant, when a word matched nothing")
 
 
 class InitiativeQuery(BaseModel):

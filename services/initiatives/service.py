@@ -346,3 +346,20 @@ def _need_errors(kind: str, values: dict[str, Any], prefix: str = "") -> dict[st
     if values.get("skills") and not people:
         errors[prefix + "skills"] = f"vaardigheden passen niet bij een behoefte '{label}'"
     return errors
+
+
+# Board (D): what a need must be to stand on the public board of needs, in one place.
+def on_board() -> list:
+    """SQL conditions (over Need joined with Initiative) for a need on the public board."""
+    return [Need.visibility == documents.PUBLIC, Need.status == "open",
+            Initiative.published.is_(True)]
+
+
+def board_need(session: Session, need_id: int) -> Need:
+    """A need that stands on the public board, with its initiative loaded; NotFound otherwise."""
+    need = session.exec(select(Need).join(Initiative, Initiative.id == Need.initiative_id)
+                        .where(Need.id == need_id, *on_board())
+                        .options(selectinload(Need.initiative))).first()
+    if need is None:
+        raise NotFound(f"Hulpvraag {need_id} bestaat niet of staat niet meer open.")
+    return need

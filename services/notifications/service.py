@@ -216,3 +216,19 @@ def queue_account_mail(session: Session, *, kind: str, to: str, template: str,
     session.flush()
     outbox.enqueue(session, TaskName.SEND_MAIL, mail_id=mail.id)
     return mail
+
+# Board (D): a volunteer said "Ik wil helpen" on the public board.
+def offer_of_help(session: Session, match: Match, need: Need,
+                  message: str = "") -> MailMessage | None:
+    """Tell the initiative that someone wants to help, with a link to the need in Mijn."""
+    initiative = session.get(Initiative, need.initiative_id)
+    if not initiative.contact_email:
+        log.warning("offer of help %s but initiative %s has no e-mail address", match.id,
+                    initiative.id)
+        return None
+    base = get_settings().base_url.rstrip("/")
+    context = {"need": need, "initiative": initiative, "match": match, "message": message,
+               "name": initiative.contact_name or "",
+               "need_url": f"{base}/mijn/initiatief/vragen/{need.id}"}
+    return _queue(session, match_id=match.id, kind="offer_of_help",
+                  to=initiative.contact_email, template="offer_of_help", context=context)

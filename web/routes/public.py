@@ -49,8 +49,14 @@ def initiative_list(request: Request, session: SessionDep,
     if page and page.next_cursor:
         next_params = {k: v for k, v in raw.items() if k != "cursor"}
         next_params["cursor"] = page.next_cursor
+    # Board (D): a corrected search to offer when a word matched nothing.
+    suggestion = None
+    if page and page.did_you_mean:
+        suggestion = {k: v for k, v in raw.items() if k != "cursor"} | {"q": page.did_you_mean}
     context = {"items": items, "filters": raw, "errors": errors,
-               "options": _filter_options(session), "next_params": next_params}
+               "options": _filter_options(session), "next_params": next_params,
+               "did_you_mean": page.did_you_mean if page else None,
+               "suggestion_params": suggestion}
     return render(request, "public/initiatives.html", context, 422 if errors else 200)
 
 
