@@ -25,6 +25,9 @@ from services import demo  # noqa: E402
 from services.api.app import create_app  # noqa: E402
 from services.auth import service as auth  # noqa: E402
 
+# The browser fixtures (one served demo, Chromium) for every browser test module.
+pytest_plugins = ["tests.browser_kit"]
+
 PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = ["sqlite", "postgresql"]

@@ -1,85 +1,16 @@
 """The broker flow in real headless Chromium, with axe-core checks and screenshots."""
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers import Inbox, free_port, koppel_env, plain_text, wait_for_http
+from tests.browser_kit import check, run_cli, site_db
+from tests.helpers import plain_text
 
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = os.environ.get("KOPPEL_CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The demo served by `koppel serve` on SQLite, mailing to an in-process SMTP server."""
-    inbox = Inbox()
-    smtp_port, port = free_port(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    base = f"http://127.0.0.1:{port}"
-    env = koppel_env()
-    env |= {"KOPPEL_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.db'}",
-            "KOPPEL_SMTP_HOST": "127.0.0.1", "KOPPEL_SMTP_PORT": str(smtp_port),
-            "KOPPEL_BASE_URL": base}
-    koppel = [sys.executable, "-m", "services.cli"]
-    for args in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run(koppel + args, cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen(koppel + ["serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_http(f"{base}/readyz", alive=lambda: server.poll() is None)
-    yield base, inbox, env
-    server.terminate()
-    server.wait(timeout=20)
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
-def site_db(site) -> str:
-    """The SQLite file the served demo uses."""
-    return site[2]["KOPPEL_DATABASE_URL"].removeprefix("sqlite:///")
-
-
-def run_cli(site, args: list[str]) -> str:
-    """Run a `koppel` command against the served demo."""
-    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=site[2],
-                          check=True, capture_output=True, text=True).stdout
-
-
-def axe_violations(page: Page) -> list[str]:
-    """Serious and critical axe-core findings on the current page."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run()).violations"
-                          ".filter(v => ['serious', 'critical'].includes(v.impact))"
-                          ".map(v => v.id + ': ' + v.nodes.length)")
-    return found
-
-
-def check(page: Page, name: str | None = None) -> None:
-    assert axe_violations(page) == [], page.url
-    if name:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_broker_approves_and_the_volunteer_accepts(site, browser):

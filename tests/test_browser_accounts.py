@@ -6,8 +6,8 @@ import time
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser_kit import SHOTS, axe_violations
 from tests.helpers import plain_text
-from tests.test_browser import SHOTS, axe_violations, browser, site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 EMAIL = "lotte@example.nl"
@@ -42,7 +42,7 @@ def log_in(page: Page, password: str) -> None:
     page.get_by_role("button", name="Inloggen").click()
 
 
-def test_a_volunteer_signs_up_confirms_logs_in_and_resets_the_password(site, browser):  # noqa: F811
+def test_a_volunteer_signs_up_confirms_logs_in_and_resets_the_password(site, browser):
     base, inbox, _env = site
     # CSP is bypassed only so axe can be injected; the pages themselves carry no inline script.
     page = browser.new_context(base_url=base, bypass_csp=True).new_page()

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import Page
 
-from tests.test_browser import browser, check, site, site_db  # noqa: F401 - fixtures
+from tests.browser_kit import check, site_db
 
 pytestmark = pytest.mark.browser
 NEED = "Vrijwillige makelaars voor spreekuren en matches"
@@ -32,7 +32,7 @@ def prepare(served) -> None:
     db.close()
 
 
-def test_a_volunteer_finds_a_need_and_offers_help(site, browser):  # noqa: F811
+def test_a_volunteer_finds_a_need_and_offers_help(site, browser):
     base, inbox, _env = site
     prepare(site)
     visitor = browser.new_context(base_url=base, bypass_csp=True).new_page()

@@ -6,13 +6,13 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from tests.test_browser import SHOTS, axe_violations, browser, site  # noqa: F401 - fixtures
+from tests.browser_kit import SHOTS, axe_violations
 
 pytestmark = pytest.mark.browser
 WIDTHS = (1280, 390)
 
 
-def login(browser, base: str, width: int) -> Page:  # noqa: F811 - the imported fixture
+def login(browser, base: str, width: int) -> Page:
     page = browser.new_context(base_url=base, bypass_csp=True,
                                viewport={"width": width, "height": 900}).new_page()
     page.goto("/login")
@@ -31,7 +31,7 @@ def looks_right(page: Page, name: str, width: int) -> None:
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
-def test_initiator_edits_the_profile_posts_a_need_and_answers(site, browser):  # noqa: F811
+def test_initiator_edits_the_profile_posts_a_need_and_answers(site, browser):
     base, _inbox, _env = site
     page = login(browser, base, 1280)
     page.goto("/mijn/initiatief")

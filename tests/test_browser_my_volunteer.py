@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import Page
 
-from tests.test_browser import SHOTS, axe_violations, browser, site, site_db  # noqa: F401
+from tests.browser_kit import SHOTS, axe_violations, site_db
 
 pytestmark = pytest.mark.browser
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
@@ -31,8 +31,9 @@ def invite_the_demo_volunteer(served) -> tuple[int, str]:
     volunteer_id = db.execute(
         "SELECT id FROM volunteer WHERE name = 'Sanne de Vries'").fetchone()[0]
     need_id, title = db.execute(
-        "SELECT id, title FROM need WHERE kind = 'volunteers' AND status = 'open' "
-        "ORDER BY id LIMIT 1").fetchone()
+        "SELECT id, title FROM need WHERE kind = 'volunteers' AND status = 'open' AND id NOT IN "
+        "(SELECT need_id FROM match WHERE resource_kind = 'volunteer' AND resource_id = ?) "
+        "ORDER BY id LIMIT 1", (volunteer_id,)).fetchone()
     db.execute(
         "INSERT INTO match (need_id, resource_kind, resource_id, score, reasons, explanation, "
         "status, created_at, updated_at, decided_at) SELECT ?, 'volunteer', ?, 0.8, '[]', "
@@ -44,7 +45,7 @@ def invite_the_demo_volunteer(served) -> tuple[int, str]:
     return match_id, title
 
 
-def test_volunteer_fills_the_profile_accepts_and_logs_hours(site, browser):  # noqa: F811
+def test_volunteer_fills_the_profile_accepts_and_logs_hours(site, browser):
     base, _inbox, _env = site
     match_id, title = invite_the_demo_volunteer(site)
     page = browser.new_context(base_url=base, bypass_csp=True, viewport=WIDE,
