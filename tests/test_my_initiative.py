@@ -210,6 +210,18 @@ def test_api_interested_records_the_answer_and_the_broker_decides(login_as, clie
     assert "De makelaar beslist" in page
 
 
+def test_the_broker_sees_the_initiatives_interest(login_as, client, session):
+    match = proposed(session)
+    login_as("initiator").post(f"/api/v1/matches/{match.id}/response",
+                               json={"answer": "interested"})
+    web_login(client, "broker@demo.koppel.nl")
+    detail = client.get(f"/broker/matches/{match.id}").text
+    assert "Het initiatief heeft laten weten dat het interesse heeft" in detail
+    queue = BeautifulSoup(client.get("/broker/queue").text, "html.parser")
+    row = queue.find("input", attrs={"value": str(match.id)}).find_parent("tr")
+    assert "Het initiatief heeft interesse" in row.get_text()
+
+
 def test_api_not_a_fit_rejects_with_the_reason(login_as, session):
     match = proposed(session)
     api = login_as("initiator")

@@ -40,6 +40,8 @@ class QueueRow:
     score: float
     explanation: str
     age_days: int
+    # The initiative's own word on the suggestion ("interested"), if it gave one.
+    initiative_response: str | None = None
 
 
 def in_scope(actor: Actor, action: str = "broker.queue"):
@@ -66,7 +68,7 @@ def queue(session: Session, actor: Actor, filters: QueueFilters,
                      nl.label("support_needs", need.kind),
                      nl.label("resource_kinds", match.resource_kind),
                      views.resource_name(session, match), match.score, match.explanation,
-                     (now - match.created_at).days)
+                     (now - match.created_at).days, match.initiative_response)
             for match, need, initiative in session.exec(
                 stmt.order_by(Match.score.desc(), Match.id).limit(limit))]
 
