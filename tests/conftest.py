@@ -29,7 +29,9 @@ from services.auth import service as auth  # noqa: E402
 pytest_plugins = ["tests.browser_kit"]
 
 PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# With `pytest -n 2` each worker process gets a Redis database of its own (15, 14, ...).
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
 BACKENDS = ["sqlite", "postgresql"]
 # KOPPEL_TEST_DAYS_AHEAD=730 runs the tests (in this process) with the clock moved ahead, to
 # prove that no date in the tests or the demo data decides open, closed or expired by itself.
