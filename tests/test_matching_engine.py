@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from core import nl
 from services.matching.loader import codebook, pc4_grid
-from services.worker.matching import assign, engine, naive
+from services.worker.matching import assign, engine, money, naive
 from services.worker.matching.model import (
     Calls,
     Clients,
@@ -110,16 +110,56 @@ def test_no_ineligible_pair_is_ever_proposed(seed, method):
 
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1))
-def test_every_eligible_volunteer_pair_is_seen(seed):
-    """Flow and greedy agree on which needs can be served at all (no candidate is lost)."""
+def test_every_need_with_an_eligible_resource_is_served(seed):
+    """Greedy with every candidate kept serves exactly the needs that have an eligible resource,
+    of every kind (no candidate is lost)."""
     inputs = random_inputs(seed)
     cfg = Config(method="greedy", shortlist=10_000)
-    result = engine.run(inputs, cfg)["volunteer"]
-    served = set(result.need.tolist())
-    for n in range(len(inputs.needs)):
-        eligible = any(naive.volunteer_ok(inputs, n, v, cfg)
-                       for v in range(len(inputs.volunteers)))
-        assert (n in served) == eligible
+    result = engine.run(inputs, cfg)
+    checks = {"volunteer": (naive.volunteer_ok, len(inputs.volunteers), (cfg,)),
+              "fund": (naive.fund_ok, len(inputs.calls), ()),
+              "instrument": (naive.instrument_ok, len(inputs.instruments), ()),
+              "placement": (naive.placement_ok, len(inputs.clients), (cfg,))}
+    for kind, (ok, size, extra) in checks.items():
+        served = set(result[kind].need.tolist())
+        for n in range(len(inputs.needs)):
+            eligible = any(ok(inputs, n, r, *extra) for r in range(size))
+            assert (n in served) == eligible, (kind, n)
+
+
+def test_a_fund_call_takes_amounts_from_its_minimum_to_its_maximum_within_its_budget():
+    """Boundaries are inclusive; an empty budget takes nothing; municipality 0 is a place."""
+    kind = codebook().code_bits("support_needs")["start_grant"]
+    needs = Needs(
+        ids=np.array([1, 2]), kind=np.full(2, kind, np.int32), themes=np.zeros(2, np.uint32),
+        life_groups=np.zeros(2, np.uint32), skills=np.zeros(2, np.uint32),
+        availability=np.zeros(2, np.uint32), pc4=np.full(2, -1, np.int32),
+        municipality=np.zeros(2, np.int32), province=np.full(2, -1, np.int32),
+        phase=np.full(2, -1, np.int32), legal_form=np.full(2, -1, np.int32),
+        amount=np.array([5000.0, np.nan]), hours=np.full(2, np.nan, np.float32),
+        has_place=np.zeros(2, bool), text=["subsidie"] * 2)
+    calls = Calls(
+        fund_ids=np.array([1, 2, 3]), call_ids=np.array([1, 2, 3]),
+        themes=np.zeros(3, np.uint32), life_groups=np.zeros(3, np.uint32),
+        national=np.zeros(3, bool), provinces=np.zeros(3, np.uint32),
+        municipalities=[np.array([0])] * 3, need_kinds=np.full(3, 1 << kind, np.uint32),
+        legal_forms=np.zeros(3, np.uint32), phases=np.zeros(3, np.uint32),
+        min_amount=np.array([5000.0, 5000.0, 0.0]), max_amount=np.array([5000.0, 5000.0, 10.0]),
+        remaining=np.array([5000.0, 0.0, 1.0]), open=np.ones(3, bool),
+        closes_in_days=np.full(3, 10, np.float32), text=["fonds"] * 3)
+    need, call, _score, _parts = money.fund_pairs(
+        needs, np.arange(2), calls, money.municipality_matrix(calls, N_MUNI), Config())
+    assert sorted(zip(need.tolist(), call.tolist(), strict=True)) == [(0, 0), (1, 0), (1, 2)]
+
+
+def test_flow_gives_a_need_up_to_k_proposals_and_a_lone_pair_its_one():
+    need, resource = np.repeat(np.arange(3), 3), np.tile([0, 1, 2], 3)
+    score = np.full(9, 0.5, np.float32)
+    chosen = assign.flow(need, resource, score, 2, np.full(3, 9), np.zeros(3, np.int64), 0.0)
+    assert np.bincount(need[chosen]).tolist() == [2, 2, 2]
+    lone = assign.flow(np.array([0]), np.array([0]), np.array([0.1], np.float32), 1,
+                       np.array([1]), np.zeros(1, np.int64), 0.08)
+    assert lone.tolist() == [0]
 
 
 def test_flow_spreads_a_popular_volunteer_where_greedy_does_not():

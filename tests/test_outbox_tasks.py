@@ -3,8 +3,10 @@
 import logging
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
+from core.errors import Conflict, NotFound
 from db.models import DeadLetter, Initiative, OutboxMessage
 from db.session import unit_of_work
 from db.types import utcnow
@@ -197,3 +199,20 @@ def test_the_failed_task_list_shows_the_newest_hundred(connection, session):
     listed = outbox.dead_letters(session)
     assert len(listed) == 100
     assert listed[0].error == "fout 100" and listed[0].id > listed[-1].id
+
+
+def test_a_failed_task_is_retried_once_with_its_own_payload(connection, session, monkeypatch):
+    monkeypatch.setattr(relay, "dispatch", lambda *_args, **_kwargs: None)
+    with unit_of_work() as s:
+        letter = DeadLetter(task_name="initiatives.refresh_profile",
+                            payload={"initiative_id": 1}, error="kapot")
+        s.add(letter)
+    with unit_of_work() as s:
+        message = outbox.retry(s, letter.id)
+        assert (message.task_name, message.payload) == (letter.task_name, {"initiative_id": 1})
+    with unit_of_work() as s, pytest.raises(Conflict) as again:
+        outbox.retry(s, letter.id)
+    assert again.value.detail == "Deze taak is al opnieuw gestart."
+    with unit_of_work() as s, pytest.raises(NotFound) as missing:
+        outbox.retry(s, 999999)
+    assert missing.value.detail == "Mislukte taak 999999 bestaat niet."

@@ -19,6 +19,7 @@ from core.permissions import (
     Actor,
     Allowed,
     Role,
+    Scope,
     covers,
     permission,
     scope_for,
@@ -236,6 +237,7 @@ def test_one_object_and_a_list_are_narrowed_by_the_same_scope_rules():
     public = SimpleNamespace(published=True, municipality_code="GM0363")
     draft = SimpleNamespace(published=False, municipality_code="GM0363")
     own = ParticipationClient.__scope__
+    assert (broker.scope("client.read"), stray.scope("client.create")) == (Scope.MUNICIPALITY, None)
     assert covers(consultant, "client.read", client, rules=own)
     assert not covers(consultant, "client.read", SimpleNamespace(consultant_user_id=5, **haarlem),
                       rules=own)
