@@ -3,8 +3,8 @@
 The modules and the tests come from [tool.mutmut] in pyproject.toml; FUNCTIONS narrows a large
 module to the functions that carry the promise. Runs on SQLite only, with the demo database built
 once and copied for every test session. Prints the survivors as file:line with the change, and
-last `MUTATION {json}`. Score: (killed + timeout) / every mutant checked (survivors and mutants no
-selected test reaches count against it).
+last `MUTATION {json}`. Score: (killed + timeout + crashed) / every mutant checked (survivors
+and mutants no selected test reaches count against it).
 """
 
 import argparse
@@ -28,7 +28,8 @@ FUNCTIONS = {
     "services/worker/matching/money.py": ["fund_pairs", "instrument_pairs"],  # eligibility
     "services/worker/matching/assign.py": ["flow", "top_k"],  # caps per resource and per need
 }
-CAUGHT = {"killed", "timeout", "caught by type check"}
+# A test process killed by a signal (numpy or OR-Tools aborting on a mutant) failed: caught.
+CAUGHT = {"killed", "timeout", "crashed", "caught by type check"}
 UNCOUNTED = {"skipped", "not checked"}
 
 
@@ -76,7 +77,10 @@ def results(paths: list[str], names: list[str]) -> dict[str, tuple[str, str]]:
         meta = json.loads((ROOT / "mutants" / f"{path}.meta").read_text())
         for name, code in meta["exit_code_by_key"].items():
             if any(fnmatch(name, pattern) for pattern in names):
-                out[name] = (path, status_by_exit_code[code])
+                status = status_by_exit_code[code]
+                if code is not None and code < 0 and status != "timeout":
+                    status = "crashed"
+                out[name] = (path, status)
     return out
 
 
@@ -148,7 +152,7 @@ def main() -> None:
     checked = sum(n for s, n in counts.items() if s not in UNCOUNTED)
     summary = {"modules": paths, "killed": counts.get("killed", 0),
                "survived": counts.get("survived", 0), "timeout": counts.get("timeout", 0),
-               "no_tests": counts.get("no tests", 0),
+               "crashed": counts.get("crashed", 0), "no_tests": counts.get("no tests", 0),
                "score": round(caught / checked, 4) if checked else 0.0}
     if not args.report_only:
         summary["seconds"] = round(time.monotonic() - started)
