@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from core import nl
 from services.matching.loader import codebook, pc4_grid
-from services.worker.matching import assign, engine, money, naive
+from services.worker.matching import assign, engine, money, naive, people
 from services.worker.matching.model import (
     Calls,
     Clients,
@@ -127,17 +127,25 @@ def test_every_need_with_an_eligible_resource_is_served(seed):
             assert (n in served) == eligible, (kind, n)
 
 
+def _needs(count: int, kind: str, **fields) -> Needs:
+    """count needs of one kind, nowhere in particular, with the given fields instead."""
+    base = dict(
+        ids=np.arange(1, count + 1),
+        kind=np.full(count, codebook().code_bits("support_needs")[kind], np.int32),
+        themes=np.zeros(count, np.uint32), life_groups=np.zeros(count, np.uint32),
+        skills=np.zeros(count, np.uint32), availability=np.zeros(count, np.uint32),
+        pc4=np.full(count, -1, np.int32), municipality=np.zeros(count, np.int32),
+        province=np.full(count, -1, np.int32), phase=np.full(count, -1, np.int32),
+        legal_form=np.full(count, -1, np.int32), amount=np.full(count, np.nan),
+        hours=np.full(count, np.nan, np.float32), has_place=np.zeros(count, bool),
+        text=["hulp"] * count)
+    return Needs(**(base | fields))
+
+
 def test_a_fund_call_takes_amounts_from_its_minimum_to_its_maximum_within_its_budget():
     """Boundaries are inclusive; an empty budget takes nothing; municipality 0 is a place."""
     kind = codebook().code_bits("support_needs")["start_grant"]
-    needs = Needs(
-        ids=np.array([1, 2]), kind=np.full(2, kind, np.int32), themes=np.zeros(2, np.uint32),
-        life_groups=np.zeros(2, np.uint32), skills=np.zeros(2, np.uint32),
-        availability=np.zeros(2, np.uint32), pc4=np.full(2, -1, np.int32),
-        municipality=np.zeros(2, np.int32), province=np.full(2, -1, np.int32),
-        phase=np.full(2, -1, np.int32), legal_form=np.full(2, -1, np.int32),
-        amount=np.array([5000.0, np.nan]), hours=np.full(2, np.nan, np.float32),
-        has_place=np.zeros(2, bool), text=["subsidie"] * 2)
+    needs = _needs(2, "start_grant", amount=np.array([5000.0, np.nan]))
     calls = Calls(
         fund_ids=np.array([1, 2, 3]), call_ids=np.array([1, 2, 3]),
         themes=np.zeros(3, np.uint32), life_groups=np.zeros(3, np.uint32),
@@ -150,6 +158,39 @@ def test_a_fund_call_takes_amounts_from_its_minimum_to_its_maximum_within_its_bu
     need, call, _score, _parts = money.fund_pairs(
         needs, np.arange(2), calls, money.municipality_matrix(calls, N_MUNI), Config())
     assert sorted(zip(need.tolist(), call.tolist(), strict=True)) == [(0, 0), (1, 0), (1, 2)]
+    instruments = Instruments(
+        ids=np.array([1]), municipality=np.zeros(1, np.int32),
+        need_kinds=np.full(1, 1 << kind, np.uint32), phases=np.zeros(1, np.uint32),
+        legal_forms=np.zeros(1, np.uint32), max_amount=np.array([5000.0]), text=["loket"])
+    need, inst, _score, _parts = money.instrument_pairs(needs, np.arange(2), instruments)
+    assert need.tolist() == [0, 1] and inst.tolist() == [0, 0]
+
+
+def test_grid_cell_zero_is_a_place_and_a_six_hour_shift_is_short_enough():
+    grid, haarlem = pc4_grid(), pc4_grid().index["2011"]
+    bits = codebook().code_bits("client_restrictions")
+    needs = _needs(2, "volunteers", pc4=np.array([0, haarlem], np.int32),
+                   availability=np.array([0, 1 << 3], np.uint32),
+                   hours=np.array([6, 6], np.float32), has_place=np.ones(2, bool))
+    clients = Clients(
+        ids=np.array([1, 2, 3]), municipality=np.zeros(3, np.int32),
+        pc4=np.array([haarlem, 0, haarlem], np.int32),
+        restrictions=np.array([0, 0, 1 << bits["short_shifts"]], np.uint32),
+        skills=np.zeros(3, np.uint32), availability=np.zeros(3, np.uint32),
+        capacity_hours=np.full(3, 8, np.float32))
+    need, client, _score, parts = people.client_pairs(needs, np.arange(2), clients, Config(),
+                                                      codebook(), grid)
+    assert sorted(zip(need.tolist(), client.tolist(), strict=True)) == [(0, 1), (1, 0), (1, 2)]
+    assert np.isfinite(parts["distance_km"]).all()
+    volunteers = Volunteers(
+        ids=np.array([1]), pc4=np.zeros(1, np.int32), radius_km=np.array([5], np.float32),
+        availability=np.zeros(1, np.uint32), skills=np.zeros(1, np.uint32),
+        themes=np.zeros(1, np.uint32), hours=np.array([4], np.float32),
+        idle_days=np.zeros(1, np.float32), text=["hulp"])
+    index = people.VolunteerIndex(volunteers, grid)
+    need, vol, _score, _parts = people.volunteer_pairs(needs, np.arange(2), volunteers, index,
+                                                       Config())
+    assert need.tolist() == [0] and vol.tolist() == [0]
 
 
 def test_flow_gives_a_need_up_to_k_proposals_and_a_lone_pair_its_one():

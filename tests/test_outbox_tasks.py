@@ -136,6 +136,31 @@ def test_the_relay_publishes_again_only_what_its_task_limit_says_is_lost(connect
     assert sorted(ours[t] for t in sent if t in ours) == ["hook_missed", "lost", "unknown_lost"]
 
 
+def test_publish_sends_the_given_unfinished_messages_and_releases_one_the_broker_refuses(
+        connection, session, monkeypatch):
+    refresh = "initiatives.refresh_profile"
+    rows = {name: _message(refresh, None) for name in ("refused", "first", "second", "other")}
+    rows |= {"done": _message(refresh, None, processed_at=utcnow()),
+             "dead": _message(refresh, None, failed_at=utcnow())}
+    with unit_of_work() as s:
+        s.add_all(rows.values())
+    ids = {name: row.id for name, row in rows.items()}
+    sent: list[str] = []
+
+    def flaky(name, payload, task_id):
+        if task_id == relay.task_id_for(ids["refused"]):
+            raise ConnectionError("broker down")
+        sent.append(task_id)
+
+    monkeypatch.setattr(relay, "dispatch", flaky)
+    given = [ids[name] for name in ("refused", "first", "second", "done", "dead")]
+    assert relay.publish(given) == 2
+    assert sent == [relay.task_id_for(ids["first"]), relay.task_id_for(ids["second"])]
+    session.expire_all()
+    assert session.get(OutboxMessage, ids["refused"]).published_at is None
+    assert session.get(OutboxMessage, ids["other"]).published_at is None
+
+
 def test_a_message_published_ten_times_without_result_becomes_a_dead_letter(connection, session,
                                                                             monkeypatch):
     monkeypatch.setattr(relay, "dispatch", lambda *_args, **_kwargs: None)
