@@ -261,3 +261,9 @@ def test_the_default_engine_asks_one_volunteer_for_at_most_three_needs():
     assert len(proposals.need) == MAX_OPEN["volunteer"]
     greedy = engine.run(inputs, Config(method="greedy"))["volunteer"]
     assert len(greedy.need) == n  # the baseline would have asked for all ten
+
+
+def test_a_resource_at_its_cap_gets_no_new_proposal_and_one_below_it_gets_one():
+    need, resource, score = np.arange(3), np.zeros(3, np.int64), np.full(3, 0.9, np.float32)
+    assert assign.flow(need, resource, score, 1, np.array([3]), np.array([3]), 0.08).size == 0
+    assert assign.flow(need, resource, score, 1, np.array([3]), np.array([2]), 0.08).size == 1
