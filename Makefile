@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: demo test bench loadtest fuzz install install-dev services lint migrate clean
+.PHONY: demo test bench loadtest fuzz mutate install install-dev services lint migrate clean
 
 # Install uv with pip when it is missing, then the locked dependencies.
 install:
@@ -49,6 +49,11 @@ test: install-dev services
 # Every API operation, every role, 25 generated requests each (`make test` runs a lighter pass).
 fuzz: install-dev
 	KOPPEL_FUZZ=full $(RUN) pytest -q tests/test_fuzz.py
+
+# Mutation testing of the modules that carry promises (not part of `make test`); last line
+# MUTATION {json}. Modules and tests: [tool.mutmut] in pyproject.toml.
+mutate: install-dev services
+	$(RUN) python scripts/mutate.py
 
 # Two test processes (one per core); each file stays in one process, in order.
 test: install-dev services

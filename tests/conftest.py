@@ -1,6 +1,8 @@
 """Shared fixtures: real PostgreSQL and SQLite, isolated by transaction rollback."""
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -32,10 +34,14 @@ PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127
 # With `pytest -n 2` each worker process gets a Redis database of its own (15, 14, ...).
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
-BACKENDS = ["sqlite", "postgresql"]
+# KOPPEL_TEST_BACKENDS=sqlite narrows a run to one backend (`make mutate` does); default both.
+BACKENDS = os.environ.get("KOPPEL_TEST_BACKENDS", "sqlite,postgresql").split(",")
 # KOPPEL_TEST_DAYS_AHEAD=730 runs the tests (in this process) with the clock moved ahead, to
 # prove that no date in the tests or the demo data decides open, closed or expired by itself.
 DAYS_AHEAD = int(os.environ.get("KOPPEL_TEST_DAYS_AHEAD", "0"))
+# KOPPEL_TEST_SQLITE_TEMPLATE=file keeps the first migrated demo database and copies it for every
+# later session instead of building it again (`make mutate` starts hundreds of sessions).
+SQLITE_TEMPLATE = os.environ.get("KOPPEL_TEST_SQLITE_TEMPLATE")
 
 
 def pytest_report_header() -> str | None:
@@ -91,15 +97,39 @@ def backend(request) -> str:
     return request.param
 
 
+def _from_template(backend: str, url: str) -> bool:
+    """Copy the kept SQLite demo database to url, when there is one."""
+    if backend != "sqlite" or not SQLITE_TEMPLATE or not os.path.exists(SQLITE_TEMPLATE):
+        return False
+    shutil.copyfile(SQLITE_TEMPLATE, url.removeprefix("sqlite:///"))
+    return True
+
+
+def _keep_template(backend: str, url: str) -> None:
+    """Keep a copy of a freshly built SQLite demo database, when asked to."""
+    if backend != "sqlite" or not SQLITE_TEMPLATE or os.path.exists(SQLITE_TEMPLATE):
+        return
+    partial = f"{SQLITE_TEMPLATE}.{os.getpid()}"
+    source, copy = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(partial)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    os.replace(partial, SQLITE_TEMPLATE)
+
+
 @pytest.fixture(scope="session")
 def engine(backend, tmp_path_factory) -> Iterator[Engine]:
     """A migrated database with the demo data committed, shared by the session."""
     url = fresh_database_url(backend, tmp_path_factory.mktemp(backend))
-    migrate.upgrade(url)
+    built = not _from_template(backend, url)
+    if built:
+        migrate.upgrade(url)
     engine = make_engine(url)
     SessionFactory.configure(bind=engine)
-    with unit_of_work() as session:
-        demo.load(session)
+    if built:
+        with unit_of_work() as session:
+            demo.load(session)
+        _keep_template(backend, url)
     yield engine
     SessionFactory.configure(bind=None)
     engine.dispose()

@@ -3,10 +3,12 @@
 import logging
 from datetime import timedelta
 
+import time_machine
 from sqlmodel import select
 
-from db.models import ApiToken, AuditEvent, User
+from db.models import ApiToken, AuditEvent, LoginThrottle, User
 from db.types import utcnow
+from services.auth import throttle
 from tests.conftest import token_for
 
 PASSWORD = "koppel-demo"
@@ -125,3 +127,48 @@ def test_twenty_failures_from_one_address_block_every_account_from_it(client):
     refused = login(client, "staff@demo.koppel.nl", PASSWORD)
     assert refused.status_code == 429
     assert 0 < int(refused.headers["retry-after"]) <= 30
+
+
+def test_an_account_waits_thirty_seconds_after_five_failures_doubling_up_to_an_hour(session):
+    key = "account:broker@demo.koppel.nl"
+    for _ in range(4):
+        throttle.record_failure(session, " Broker@Demo.Koppel.NL ", None)
+    assert throttle.blocked(session, "broker@demo.koppel.nl", None) is None
+    assert {row.key for row in session.exec(select(LoginThrottle))} == {key}
+    waits = []
+    for _ in range(9):
+        throttle.record_failure(session, "broker@demo.koppel.nl", None)
+        row = session.get(LoginThrottle, key)
+        waits.append((row.blocked_until - row.last_failure_at).total_seconds())
+    assert row.failures == 13
+    assert waits == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+    now = row.last_failure_at
+    assert throttle.blocked(session, "BROKER@demo.koppel.nl", None, now=now) == \
+        throttle.Block(key, 3600)
+    assert throttle.blocked(session, "broker@demo.koppel.nl", "10.0.0.9",
+                            now=row.blocked_until - timedelta(seconds=0.5)).retry_after_seconds == 1
+    assert throttle.blocked(session, "broker@demo.koppel.nl", None, now=row.blocked_until) is None
+    throttle.record_success(session, "broker@demo.koppel.nl", None)
+    assert session.get(LoginThrottle, key) is None
+
+
+def test_an_address_waits_after_twenty_failures_within_fifteen_minutes(session):
+    key = "address:10.0.0.9"
+    for i in range(19):
+        throttle.record_failure(session, f"gok{i}@demo.koppel.nl", "10.0.0.9")
+    assert throttle.blocked(session, "staff@demo.koppel.nl", "10.0.0.9") is None
+    waits = []
+    for i in range(26):
+        throttle.record_failure(session, f"raad{i}@demo.koppel.nl", "10.0.0.9")
+        row = session.get(LoginThrottle, key)
+        waits.append((row.blocked_until - row.last_failure_at).total_seconds())
+    assert waits[:7] == [30, 60, 120, 240, 480, 900, 900] and waits[-1] == 900
+    assert row.failures == len(row.recent) == 41  # the window keeps twice the allowance, + 1
+    block = throttle.blocked(session, "staff@demo.koppel.nl", "10.0.0.9", now=row.last_failure_at)
+    assert block == throttle.Block(key, 900)
+    with time_machine.travel(utcnow() + timedelta(minutes=16)):
+        throttle.record_failure(session, "gok0@demo.koppel.nl", "10.0.0.9")
+    assert session.get(LoginThrottle, key).failures == 1
+    throttle.record_success(session, "staff@demo.koppel.nl", "10.0.0.9")
+    assert session.get(LoginThrottle, key) is None
+    assert session.get(LoginThrottle, "account:gok0@demo.koppel.nl") is not None

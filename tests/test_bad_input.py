@@ -1,15 +1,23 @@
 """Bad input, careless or hostile, gets a clear Dutch 4xx and stores nothing."""
 
 import json
+from typing import Annotated
 
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlmodel import func, select
 from starlette.routing import Mount
 
-from core.privacy import NoBsn
+from core.privacy import (
+    BSN_MESSAGE,
+    NUL_MESSAGE,
+    FreeText,
+    NoBsn,
+    contains_bsn,
+    passes_eleven_test,
+)
 from db.models import Initiative, Match, Need, ResidentContact, Volunteer
 from services.api.app import create_app
 from tests.factories import initiative_payload, need_payload
@@ -46,6 +54,26 @@ def test_a_bsn_is_refused_however_it_is_written(admin, session, text):
         description=f"Aanmelden: {text}"))
     assert "burgerservicenummer" in assert_dutch_error(response)["fields"]["description"]
     assert count(session, Initiative) == before
+
+
+def test_the_eleven_test_is_put_to_every_nine_digit_window():
+    assert passes_eleven_test(VALID_BSN) and passes_eleven_test("111222333")
+    for digits in ("123456781", "12345678", "1234567820", "12345678a", "000000000", ""):
+        assert not passes_eleven_test(digits), digits
+    assert contains_bsn("kenmerk 1234567820")  # its first nine digits pass
+    assert contains_bsn("nummer 91234567820 graag")  # and so do nine in the middle
+    for text in (None, "", "Kenmerk 123456789", "12345 straat 6782", "000 000 000"):
+        assert not contains_bsn(text), text
+
+
+def test_free_text_refuses_a_bsn_and_a_nul_character_with_its_own_message():
+    free, optional = TypeAdapter(FreeText), TypeAdapter(Annotated[str | None, NoBsn])
+    assert free.validate_python("Opgericht in 1998") == "Opgericht in 1998"
+    assert optional.validate_python(None) is None
+    for text, message in (("a\x00b", NUL_MESSAGE), ("123 456 782", BSN_MESSAGE)):
+        with pytest.raises(ValidationError) as refused:
+            free.validate_python(text)
+        assert refused.value.errors()[0]["ctx"]["error"].args == (message,)
 
 
 def test_ordinary_numbers_are_fine(admin):

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from core.config import get_settings
+from core.errors import NotFound
 from db.models import Initiative, MailMessage, Match, Need, Volunteer
 from db.types import utcnow
 from services.notifications import service as notifications
@@ -119,6 +120,22 @@ def test_the_initiator_is_told(client, session, smtp, admin):
 
 def test_tampered_link_is_refused(client):
     assert client.get("/i/not-a-real-token/accept").status_code == 404
+
+
+def test_a_token_names_its_match_for_fourteen_days_to_the_second(connection):
+    token = notifications.invitation_token(42)
+    assert notifications.match_for_token(token) == 42
+    with time_machine.travel(utcnow() + timedelta(days=14, seconds=-10)):
+        assert notifications.match_for_token(token) == 42
+    with time_machine.travel(utcnow() + timedelta(days=14, seconds=10)), \
+            pytest.raises(NotFound) as expired:
+        notifications.match_for_token(token)
+    assert expired.value.detail == \
+        "Deze uitnodiging is verlopen. Neem contact op met de makelaar."
+    for wrong in ("not-a-real-token", token[:-2] + "xx", ""):
+        with pytest.raises(NotFound) as refused:
+            notifications.match_for_token(wrong)
+        assert refused.value.detail == "Deze link klopt niet."
 
 
 def test_without_smtp_mail_lands_in_the_local_outbox(client, session):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from core import nl
 from services.matching.loader import codebook, pc4_grid
-from services.worker.matching import assign, engine, naive
+from services.worker.matching import assign, engine, money, naive, people
 from services.worker.matching.model import (
     Calls,
     Clients,
@@ -110,16 +110,97 @@ def test_no_ineligible_pair_is_ever_proposed(seed, method):
 
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1))
-def test_every_eligible_volunteer_pair_is_seen(seed):
-    """Flow and greedy agree on which needs can be served at all (no candidate is lost)."""
+def test_every_need_with_an_eligible_resource_is_served(seed):
+    """Greedy with every candidate kept serves exactly the needs that have an eligible resource,
+    of every kind (no candidate is lost)."""
     inputs = random_inputs(seed)
     cfg = Config(method="greedy", shortlist=10_000)
-    result = engine.run(inputs, cfg)["volunteer"]
-    served = set(result.need.tolist())
-    for n in range(len(inputs.needs)):
-        eligible = any(naive.volunteer_ok(inputs, n, v, cfg)
-                       for v in range(len(inputs.volunteers)))
-        assert (n in served) == eligible
+    result = engine.run(inputs, cfg)
+    checks = {"volunteer": (naive.volunteer_ok, len(inputs.volunteers), (cfg,)),
+              "fund": (naive.fund_ok, len(inputs.calls), ()),
+              "instrument": (naive.instrument_ok, len(inputs.instruments), ()),
+              "placement": (naive.placement_ok, len(inputs.clients), (cfg,))}
+    for kind, (ok, size, extra) in checks.items():
+        served = set(result[kind].need.tolist())
+        for n in range(len(inputs.needs)):
+            eligible = any(ok(inputs, n, r, *extra) for r in range(size))
+            assert (n in served) == eligible, (kind, n)
+
+
+def _needs(count: int, kind: str, **fields) -> Needs:
+    """count needs of one kind, nowhere in particular, with the given fields instead."""
+    base = dict(
+        ids=np.arange(1, count + 1),
+        kind=np.full(count, codebook().code_bits("support_needs")[kind], np.int32),
+        themes=np.zeros(count, np.uint32), life_groups=np.zeros(count, np.uint32),
+        skills=np.zeros(count, np.uint32), availability=np.zeros(count, np.uint32),
+        pc4=np.full(count, -1, np.int32), municipality=np.zeros(count, np.int32),
+        province=np.full(count, -1, np.int32), phase=np.full(count, -1, np.int32),
+        legal_form=np.full(count, -1, np.int32), amount=np.full(count, np.nan),
+        hours=np.full(count, np.nan, np.float32), has_place=np.zeros(count, bool),
+        text=["hulp"] * count)
+    return Needs(**(base | fields))
+
+
+def test_a_fund_call_takes_amounts_from_its_minimum_to_its_maximum_within_its_budget():
+    """Boundaries are inclusive; an empty budget takes nothing; municipality 0 is a place."""
+    kind = codebook().code_bits("support_needs")["start_grant"]
+    needs = _needs(2, "start_grant", amount=np.array([5000.0, np.nan]))
+    calls = Calls(
+        fund_ids=np.array([1, 2, 3]), call_ids=np.array([1, 2, 3]),
+        themes=np.zeros(3, np.uint32), life_groups=np.zeros(3, np.uint32),
+        national=np.zeros(3, bool), provinces=np.zeros(3, np.uint32),
+        municipalities=[np.array([0])] * 3, need_kinds=np.full(3, 1 << kind, np.uint32),
+        legal_forms=np.zeros(3, np.uint32), phases=np.zeros(3, np.uint32),
+        min_amount=np.array([5000.0, 5000.0, 0.0]), max_amount=np.array([5000.0, 5000.0, 10.0]),
+        remaining=np.array([5000.0, 0.0, 1.0]), open=np.ones(3, bool),
+        closes_in_days=np.full(3, 10, np.float32), text=["fonds"] * 3)
+    need, call, _score, _parts = money.fund_pairs(
+        needs, np.arange(2), calls, money.municipality_matrix(calls, N_MUNI), Config())
+    assert sorted(zip(need.tolist(), call.tolist(), strict=True)) == [(0, 0), (1, 0), (1, 2)]
+    instruments = Instruments(
+        ids=np.array([1]), municipality=np.zeros(1, np.int32),
+        need_kinds=np.full(1, 1 << kind, np.uint32), phases=np.zeros(1, np.uint32),
+        legal_forms=np.zeros(1, np.uint32), max_amount=np.array([5000.0]), text=["loket"])
+    need, inst, _score, _parts = money.instrument_pairs(needs, np.arange(2), instruments)
+    assert need.tolist() == [0, 1] and inst.tolist() == [0, 0]
+
+
+def test_grid_cell_zero_is_a_place_and_a_six_hour_shift_is_short_enough():
+    grid, haarlem = pc4_grid(), pc4_grid().index["2011"]
+    bits = codebook().code_bits("client_restrictions")
+    needs = _needs(2, "volunteers", pc4=np.array([0, haarlem], np.int32),
+                   availability=np.array([0, 1 << 3], np.uint32),
+                   hours=np.array([6, 6], np.float32), has_place=np.ones(2, bool))
+    clients = Clients(
+        ids=np.array([1, 2, 3]), municipality=np.zeros(3, np.int32),
+        pc4=np.array([haarlem, 0, haarlem], np.int32),
+        restrictions=np.array([0, 0, 1 << bits["short_shifts"]], np.uint32),
+        skills=np.zeros(3, np.uint32), availability=np.zeros(3, np.uint32),
+        capacity_hours=np.full(3, 8, np.float32))
+    need, client, _score, parts = people.client_pairs(needs, np.arange(2), clients, Config(),
+                                                      codebook(), grid)
+    assert sorted(zip(need.tolist(), client.tolist(), strict=True)) == [(0, 1), (1, 0), (1, 2)]
+    assert np.isfinite(parts["distance_km"]).all()
+    volunteers = Volunteers(
+        ids=np.array([1]), pc4=np.zeros(1, np.int32), radius_km=np.array([5], np.float32),
+        availability=np.zeros(1, np.uint32), skills=np.zeros(1, np.uint32),
+        themes=np.zeros(1, np.uint32), hours=np.array([4], np.float32),
+        idle_days=np.zeros(1, np.float32), text=["hulp"])
+    index = people.VolunteerIndex(volunteers, grid)
+    need, vol, _score, _parts = people.volunteer_pairs(needs, np.arange(2), volunteers, index,
+                                                       Config())
+    assert need.tolist() == [0] and vol.tolist() == [0]
+
+
+def test_flow_gives_a_need_up_to_k_proposals_and_a_lone_pair_its_one():
+    need, resource = np.repeat(np.arange(3), 3), np.tile([0, 1, 2], 3)
+    score = np.full(9, 0.5, np.float32)
+    chosen = assign.flow(need, resource, score, 2, np.full(3, 9), np.zeros(3, np.int64), 0.0)
+    assert np.bincount(need[chosen]).tolist() == [2, 2, 2]
+    lone = assign.flow(np.array([0]), np.array([0]), np.array([0.1], np.float32), 1,
+                       np.array([1]), np.zeros(1, np.int64), 0.08)
+    assert lone.tolist() == [0]
 
 
 def test_flow_spreads_a_popular_volunteer_where_greedy_does_not():
@@ -180,3 +261,9 @@ def test_the_default_engine_asks_one_volunteer_for_at_most_three_needs():
     assert len(proposals.need) == MAX_OPEN["volunteer"]
     greedy = engine.run(inputs, Config(method="greedy"))["volunteer"]
     assert len(greedy.need) == n  # the baseline would have asked for all ten
+
+
+def test_a_resource_at_its_cap_gets_no_new_proposal_and_one_below_it_gets_one():
+    need, resource, score = np.arange(3), np.zeros(3, np.int64), np.full(3, 0.9, np.float32)
+    assert assign.flow(need, resource, score, 1, np.array([3]), np.array([3]), 0.08).size == 0
+    assert assign.flow(need, resource, score, 1, np.array([3]), np.array([2]), 0.08).size == 1

@@ -1,6 +1,8 @@
 """Walk every route of the app (API and web) for every role against the permission table."""
 
 import re
+from types import SimpleNamespace
+from typing import get_args
 
 import pytest
 from bs4 import BeautifulSoup
@@ -9,12 +11,19 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from starlette.routing import Mount, Route
 
+from core.errors import Forbidden, Unauthorized
 from core.permissions import (
     ANONYMOUS,
     BUILTIN_PUBLIC_PATHS,
     PERMISSIONS,
+    Actor,
+    Allowed,
     Role,
+    Scope,
+    covers,
+    permission,
     scope_for,
+    scoped,
 )
 from db.models import (
     Fund,
@@ -187,3 +196,71 @@ def test_sensitive_actions_are_granted_to_exactly_these_roles(action, allowed):
     granted = {who for who in [ANONYMOUS, *ACCOUNTS]
                if scope_for(None if who == ANONYMOUS else Role(who), action) is not None}
     assert granted == allowed
+
+
+def test_a_route_asks_anonymous_callers_to_log_in_and_refuses_other_roles():
+    check = permission("matching.run").dependency
+    assert check.koppel_action == "matching.run"
+    admin = Actor(user_id=1, email="admin@demo.koppel.nl", role=Role.ADMIN)
+    broker = Actor(user_id=2, email="broker@demo.koppel.nl", role=Role.BROKER)
+
+    def request(**state):
+        return SimpleNamespace(state=SimpleNamespace(**state))
+
+    assert check(request(actor=admin)) is admin
+    for anonymous in (request(), request(actor=None)):
+        with pytest.raises(Unauthorized) as refused:
+            check(anonymous)
+        assert refused.value.detail == "Log in om dit te doen."
+    with pytest.raises(Forbidden) as refused:
+        check(request(actor=broker))
+    assert refused.value.detail == "Uw rol mag dit niet."
+    assert permission("auth.login").dependency(request()) is None
+    actor_type, depends = get_args(Allowed("volunteer.read"))
+    assert actor_type == Actor | None
+    assert depends.dependency.koppel_action == "volunteer.read"
+
+
+def _where(stmt) -> str:
+    """The WHERE clause of a statement, with its values written in."""
+    sql = str(stmt.compile(compile_kwargs={"literal_binds": True}))
+    return " ".join(sql.partition("WHERE")[2].split())
+
+
+def test_one_object_and_a_list_are_narrowed_by_the_same_scope_rules():
+    haarlem = {"municipality_code": "GM0392"}
+    broker = Actor(user_id=2, email="b@demo.koppel.nl", role=Role.BROKER, **haarlem)
+    stray = Actor(user_id=3, email="s@demo.koppel.nl", role=Role.BROKER)
+    consultant = Actor(user_id=4, email="c@demo.koppel.nl", role=Role.CONSULTANT, **haarlem)
+    admin = Actor(user_id=1, email="a@demo.koppel.nl", role=Role.ADMIN)
+    client = SimpleNamespace(consultant_user_id=4, **haarlem)
+    public = SimpleNamespace(published=True, municipality_code="GM0363")
+    draft = SimpleNamespace(published=False, municipality_code="GM0363")
+    own = ParticipationClient.__scope__
+    assert (broker.scope("client.read"), stray.scope("client.create")) == (Scope.MUNICIPALITY, None)
+    assert covers(consultant, "client.read", client, rules=own)
+    assert not covers(consultant, "client.read", SimpleNamespace(consultant_user_id=5, **haarlem),
+                      rules=own)
+    assert covers(broker, "client.read", client, rules=own)
+    assert not covers(stray, "client.read", SimpleNamespace(consultant_user_id=4,
+                                                            municipality_code=None), rules=own)
+    assert not covers(broker, "client.create", client, rules=own)  # not in the table
+    assert not covers(admin, "client.read", client, rules=own)
+    assert covers(admin, "matching.run", client) and covers(None, "auth.login", client)
+    assert covers(None, "initiative.read", public, rules=Initiative.__scope__)
+    assert not covers(None, "initiative.read", draft, rules=Initiative.__scope__)
+    assert not covers(broker, "initiative.read", public, rules={})
+    assert not covers(None, "initiative.update", public, rules=Initiative.__scope__)
+
+    stmt = select(ParticipationClient.id)
+    assert _where(scoped(stmt, consultant, "client.read", ParticipationClient)) == (
+        "participation_client.consultant_user_id = 4 "
+        "AND participation_client.municipality_code = 'GM0392'")
+    assert _where(scoped(stmt, broker, "client.read", ParticipationClient)) == \
+        "participation_client.municipality_code = 'GM0392'"
+    assert _where(scoped(stmt, stray, "client.read", ParticipationClient)) == "false"
+    assert _where(scoped(stmt, None, "client.read", ParticipationClient)) == "false"
+    assert _where(scoped(stmt, admin, "matching.run", ParticipationClient)) == ""
+    assert _where(scoped(stmt, broker, "client.read", ParticipationClient, rules={})) == "false"
+    assert _where(scoped(select(Initiative.id), None, "initiative.list", Initiative)) == \
+        "initiative.published IS true"
