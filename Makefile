@@ -41,8 +41,7 @@ USERS ?= 50
 DURATION ?= 60
 WAIT ?= 1
 WORKERS ?= 2
-load# Two test processes (one per core); each file stays in one process, in order.
-test: install-dev services
+loadtest: install-dev services
 	$(RUN) python -m bench.loadtest --users $(USERS) --duration $(DURATION) --scale $(SCALE) \
 		--wait $(WAIT) --workers $(WORKERS)
 
