@@ -23,9 +23,12 @@ demo migrate bench loadtest: export KOPPEL_ENV ?= development
 migrate: install
 	$(RUN) --no-dev koppel db upgrade
 
+# `make demo PORT=8080` serves elsewhere; links in mails follow the port.
+PORT ?= 8000
+demo: export KOPPEL_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: migrate
 	$(RUN) --no-dev koppel demo load
-	$(RUN) --no-dev koppel serve
+	$(RUN) --no-dev koppel serve --port $(PORT)
 
 # Start PostgreSQL and Redis when they are not answering; install Chromium for browser tests.
 services:
