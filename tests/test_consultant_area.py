@@ -177,6 +177,7 @@ def test_other_consultants_get_404_and_staff_see_their_municipality(client, sess
     signed_in(client, "staff@demo.koppel.nl")
     soup = BeautifulSoup(client.get(HOME).text, "html.parser")
     assert "Kandidaat Noord-1" in soup.select_one("ul.client-list").get_text()
+    assert soup.h1.get_text(strip=True) == "Cliënten van de gemeente"
     assert soup.select_one("#nieuw") is None  # staff look, they do not register
     detail = client.get(path)
     assert detail.status_code == 200 and "Dossier sluiten" not in detail.text
@@ -223,8 +224,12 @@ def test_approving_a_placement_invites_as_a_broker_approval_does(client, session
     assert "Voorgesteld" in card.get_text() and "kan klussen" in card.get_text()
     assert "1,4 km" in card.get_text()
     waiting = BeautifulSoup(client.get(HOME).text, "html.parser")
-    assert "voorstel" in next(li for li in waiting.select("ul.client-list li")
-                              if "Kandidaat Noord-1" in li.get_text()).get_text()
+    open_count = len(session.exec(select(Match).where(
+        Match.resource_kind == "placement", Match.resource_id == target.id,
+        Match.status.in_(("proposed", "approved")))).all())
+    card_text = next(li for li in waiting.select("ul.client-list li")
+                     if "Kandidaat Noord-1" in li.get_text()).get_text()
+    assert f"{open_count} open voorstel" in card_text
 
     approved = post(client, f"{HOME}/voorstellen/{match.id}/goedkeuren", page=path)
     assert approved.status_code == 303 and "done=approved" in approved.headers["location"]
