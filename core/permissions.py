@@ -116,6 +116,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "volunteer.respond": {R.VOLUNTEER: S.SELF},
     "mine.initiative": {R.INITIATOR: S.ORGANISATION},
     "mine.volunteer": {R.VOLUNTEER: S.SELF},
+    # Consulent: the caseload (staff see their municipality's), and the consultant's own yes or
+    # no on a placement proposed for one of their clients.
+    "client.list": {R.CONSULTANT: S.OWN, R.STAFF: S.MUNICIPALITY},
+    "placement.decide": {R.CONSULTANT: S.OWN},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

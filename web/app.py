@@ -16,6 +16,7 @@ from web.routes import (
     board,
     broker,
     broker_work,
+    consultant,
     dev,
     invitations,
     mine,
@@ -51,5 +52,6 @@ def create_web_app() -> FastAPI:
                  broker_work, invitations, admin, dev,
                  mine_needs):  # Mijn initiatief: needs, offers and answers
         app.include_router(area.router)
+    app.include_router(consultant.router)  # Consulent
     errors.install(app)
     return app

@@ -89,6 +89,12 @@ def decide(session: Session, actor: Actor, match_id: int, *, approve: bool,
     Returns whether an invitation went out: an approved resource without an e-mail address
     must be contacted by the broker in person."""
     match, _need, _initiative = get_in_scope(session, actor, match_id)
+    return settle(session, actor, match, approve=approve, reason=reason, note=note)
+
+
+def settle(session: Session, actor: Actor, match: Match, *, approve: bool,
+           reason: str | None = None, note: str | None = None) -> bool:
+    """The decision itself, for a match the caller may decide on (broker or consultant)."""
     target = MatchStatus.APPROVED if approve else MatchStatus.REJECTED
     if not approve and can(match, target):
         try:

@@ -110,3 +110,17 @@ __all__ += ["MyMatch", "answer_invitation", "log_my_hours", "my_matches", "recor
 # Board (D)
 __all__ += ["HelpOffer", "already_message", "existing_offer", "offer_help", "offered_match",
             "volunteers_can_help"]
+
+# Consulent: placements for a consultant's clients
+from services.brokerage.placements import (  # noqa: E402
+    WAITING,
+    Placement,
+    confirm_placement,
+    decide_placement,
+    own_placement,
+    placements_of,
+    waiting_counts,
+)
+
+__all__ += ["WAITING", "Placement", "confirm_placement", "decide_placement", "own_placement",
+            "placements_of", "waiting_counts"]

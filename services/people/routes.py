@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from core.errors import ERROR_RESPONSES
 from core.fields import Id
@@ -13,6 +13,8 @@ from services.people import service
 from services.people.schemas import (
     CandidateRead,
     ClientCreate,
+    ClientPage,
+    ClientQuery,
     ClientRead,
     ClientUpdate,
     VolunteerCreate,
@@ -57,6 +59,17 @@ def update_volunteer(session: SessionDep, actor: Allowed("volunteer.update"),
 def create_client(session: SessionDep, actor: Allowed("client.create"), data: ClientCreate):
     """Register a Participatiewet client under a pseudonym (consultants only)."""
     return service.client_read(service.create_client(session, actor, data))
+
+
+@router.get("/clients", response_model=ClientPage, name="api_client_list")
+def list_clients(session: SessionDep, actor: Allowed("client.list"),
+                 query: Annotated[ClientQuery, Query()],
+                 purpose: Purpose = "overzicht cliënten"):
+    """Your own clients (staff: your municipality's), in keyset pages; every record is an
+    audited read."""
+    clients, next_cursor = service.list_clients(session, actor, limit=query.limit,
+                                                cursor=query.cursor, purpose=purpose)
+    return ClientPage(items=[service.client_read(c) for c in clients], next_cursor=next_cursor)
 
 
 @router.get("/clients/{client_id}", response_model=ClientRead | CandidateRead,

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from core.fields import PC4, STRICT, DayPart, MunicipalityCode, Phone, Skill, Theme, code_of
 from core.privacy import NoBsn
@@ -151,3 +151,19 @@ class CandidateRead(BaseModel):
     label: str = "kandidaat via consulent"
     skills: list[str]
     availability: list[str]
+
+
+class ClientPage(BaseModel):
+    """A page of client records; pass next_cursor back as `cursor` for the next page."""
+
+    items: list[ClientRead]
+    next_cursor: str | None
+
+
+class ClientQuery(BaseModel):
+    """Paging of the client list (query parameters)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, Field(max_length=40)] | None = None

@@ -1,12 +1,15 @@
 """Volunteers and Participatiewet clients: scoped access, audited reads, erasure."""
 
+import base64
+import binascii
 import logging
 
 from sqlmodel import Session, select
 
 from core import geo
 from core.errors import Conflict, NotFound, ValidationFailed, refuse_nulls
-from core.permissions import Actor, Scope, covers
+from core.fields import MAX_ID
+from core.permissions import Actor, Scope, covers, scoped
 from core.vocabulary import get_vocabulary
 from db.models import ParticipationClient, User, Volunteer
 from db.types import utcnow
@@ -177,6 +180,37 @@ def get_client(session: Session, actor: Actor, client_id: int,
                         municipality_code=actor.municipality_code)
     client = _visible_client(session, actor, client_id, "client.read")
     return candidate_read(client) if actor.role == "broker" else client_read(client)
+
+
+def _cursor_id(cursor: str) -> int:
+    try:
+        value = int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        value = 0
+    if not 1 <= value <= MAX_ID:
+        raise ValidationFailed({"cursor": "ongeldige cursor"})
+    return value
+
+
+def list_clients(session: Session, actor: Actor, *, limit: int = 20, cursor: str | None = None,
+                 purpose: str = "overzicht cliënten") -> tuple[list[ParticipationClient],
+                                                               str | None]:
+    """The consultant's own clients (staff: their municipality's), oldest first, one keyset
+    page and the cursor of the next; every record on the page is an audited read."""
+    stmt = select(ParticipationClient).where(ParticipationClient.erased_at.is_(None))
+    stmt = scoped(stmt, actor, "client.list", ParticipationClient)
+    if cursor:
+        stmt = stmt.where(ParticipationClient.id > _cursor_id(cursor))
+    rows = list(session.exec(stmt.order_by(ParticipationClient.id).limit(limit + 1)))
+    page = rows[:limit]
+    for client in page:
+        audit.record_access(session, actor, action="read", subject_type="client",
+                            subject_id=client.id, purpose=purpose,
+                            municipality_code=client.municipality_code)
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = base64.urlsafe_b64encode(str(page[-1].id).encode()).decode().rstrip("=")
+    return page, next_cursor
 
 
 def update_client(session: Session, actor: Actor, client_id: int, data: ClientUpdate,

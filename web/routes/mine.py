@@ -13,6 +13,7 @@ AREAS = {
     Role.VOLUNTEER: "my_volunteer",
     Role.BROKER: "broker_queue",
     Role.ADMIN: "broker_queue",
+    Role.CONSULTANT: "consultant_home",
 }
 
 
