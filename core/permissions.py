@@ -116,6 +116,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "volunteer.respond": {R.VOLUNTEER: S.SELF},
     "mine.initiative": {R.INITIATOR: S.ORGANISATION},
     "mine.volunteer": {R.VOLUNTEER: S.SELF},
+    # Saved searches (funds and brokers): own searches and their digests only.
+    "search.save": {R.FUND: S.SELF, R.BROKER: S.SELF, R.ADMIN: S.SELF},
+    # The signed link in a digest mail is the credential; no login needed.
+    "search.unsubscribe": _PUBLIC,
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).
