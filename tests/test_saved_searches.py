@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from db.models import MailMessage, SavedSearch
+from db.session import unit_of_work
 from services.searches import service as searches
 from services.searches import tasks
 from tests.factories import initiative_payload, need_payload
@@ -153,6 +154,17 @@ def test_a_weekly_digest_waits_a_week(login_as, admin, session):
     with later(7):
         assert run_digests() == 1
     assert len(digests(session)) == 1
+
+
+def test_a_search_whose_filters_no_longer_validate_does_not_stop_the_others(login_as, admin,
+                                                                           session):
+    stale = save(login_as("fund"), name="Oud thema")
+    save(login_as("broker"))
+    with unit_of_work() as s:
+        s.get(SavedSearch, stale["id"]).filters = {"theme": "bestaat-niet-meer"}
+    publish(admin, "Buurtmoestuin Schalkwijk")
+    assert run_digests() == 1
+    assert len(digests(session)) == 1 and digests(session, "fund@demo.koppel.nl") == []
 
 
 def test_a_broker_saves_the_filters_of_the_list_page(client, session):

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from core import geo, nl
 from core.config import get_settings
+from core.errors import ValidationFailed
 from core.permissions import scope_for
 from db.models import Initiative, SavedSearch, User
 from db.types import utcnow
@@ -116,5 +117,9 @@ def send_due(session: Session, now: datetime | None = None) -> int:
         # A user whose role changed since no longer gets what the new role may not save.
         if scope_for(user.role, "search.save") is None or not is_due(search, now):
             continue
-        sent += send_one(session, search, user, now)
+        try:
+            sent += send_one(session, search, user, now)
+        except ValidationFailed:
+            # A code that left the vocabulary since: that search waits, the others go out.
+            log.warning("saved search %s has filters that no longer validate", search.id)
     return sent

@@ -82,8 +82,9 @@ def saved_search_frequency(request: Request, session: SessionDep,
                            form: FrequencyForm):
     """Daily or weekly (choosing again also restarts an unsubscribed digest)."""
     searches.get_own(session, actor, search_id)
-    if form.ok:
-        searches.set_frequency(session, actor, search_id, form.data.frequency)
+    if not form.ok:  # only a tampered form gets here: the select offers nothing else
+        return _home(request, "")
+    searches.set_frequency(session, actor, search_id, form.data.frequency)
     return _home(request, "gewijzigd")
 
 
