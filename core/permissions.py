@@ -120,6 +120,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # no on a placement proposed for one of their clients.
     "client.list": {R.CONSULTANT: S.OWN, R.STAFF: S.MUNICIPALITY},
     "placement.decide": {R.CONSULTANT: S.OWN},
+    # Saved searches (funds and brokers): own searches and their digests only.
+    "search.save": {R.FUND: S.SELF, R.BROKER: S.SELF, R.ADMIN: S.SELF},
+    # The signed link in a digest mail is the credential; no login needed.
+    "search.unsubscribe": _PUBLIC,
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

@@ -113,6 +113,7 @@ def ids(session):
         "letter_id": 999999,
         "rest": "bestaat-niet",
         "mail_id": 999999,
+        "search_id": 999999,  # saved searches
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

@@ -24,6 +24,7 @@ from web.routes import (
     mine_needs,
     mine_volunteer,
     public,
+    searches,
 )
 from web.security import (
     Everywhere,
@@ -50,7 +51,8 @@ def create_web_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_volunteer, broker,
                  broker_work, invitations, admin, dev,
-                 mine_needs):  # Mijn initiatief: needs, offers and answers
+                 mine_needs,  # Mijn initiatief: needs, offers and answers
+                 searches):  # saved searches
         app.include_router(area.router)
     app.include_router(consultant.router)  # Consulent
     errors.install(app)

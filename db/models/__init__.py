@@ -27,6 +27,7 @@ from db.models.municipalities import Municipality  # noqa: E402
 from db.models.outbox import DeadLetter, OutboxMessage  # noqa: E402
 from db.models.people import ParticipationClient, Volunteer  # noqa: E402
 from db.models.resources import Fund, FundCall, Instrument  # noqa: E402
+from db.models.searches import SavedSearch  # noqa: E402  (saved searches)
 
 metadata = SQLModel.metadata
 
@@ -57,5 +58,6 @@ __all__ = [
     "Offer",
     "OutboxMessage",
     "DeadLetter",
+    "SavedSearch",
     "metadata",
 ]

@@ -106,3 +106,8 @@ def sort_key(name: str) -> str:
     """A name folded for sorting the same on every database."""
     return " ".join(dutch.fold(name.lower()).split())[:200]
 
+
+# Board (D): what a need must be to stand on the public board of needs, in one place.
+def on_board() -> list:
+    """SQL conditions (over Need joined with Initiative) for a need on the public board."""
+    return [Need.visibility == PUBLIC, Need.status == "open", Initiative.published.is_(True)]

@@ -14,7 +14,7 @@ from core.errors import ValidationFailed
 from core.vocabulary import get_vocabulary
 from db import fulltext
 from db.models import Initiative, Need
-from services.initiatives import documents, service, spelling
+from services.initiatives import documents, spelling
 from services.initiatives.board_schemas import NeedBoardItem, NeedBoardPage, NeedBoardQuery
 from services.initiatives.queries import decode_cursor, encode_cursor
 
@@ -40,7 +40,7 @@ def _has_skill(skill: str):
 
 
 def _filters(query: NeedBoardQuery) -> _Where:
-    conditions = list(service.on_board())
+    conditions = list(documents.on_board())
     if query.need_kind:
         conditions.append(Need.kind == query.need_kind)
     if query.skill:

@@ -69,13 +69,16 @@ def _has_label(lens: str, code: str):
 
 
 def list_initiatives(
-    session: Session, query: InitiativeQuery, *, published_only: bool = True
+    session: Session, query: InitiativeQuery, *, published_only: bool = True,
+    after_id: int | None = None,
 ) -> Page:
-    """Filter, search and page through initiatives."""
+    """Filter, search and page through initiatives (after_id: only those newer than it)."""
     dialect = session.get_bind().dialect.name
     stmt = select(Initiative)
     if published_only:
         stmt = stmt.where(Initiative.published.is_(True))
+    if after_id is not None:  # saved-search digests: only what is new since the watermark
+        stmt = stmt.where(Initiative.id > after_id)
     if query.municipality:
         stmt = stmt.where(Initiative.municipality_code == query.municipality)
     if query.theme:

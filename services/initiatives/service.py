@@ -6,6 +6,7 @@ Services flush but never commit: the calling unit of work owns the transaction.
 import logging
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -15,10 +16,13 @@ from core.permissions import SYSTEM, Actor, Scope, allows, covers
 from core.vocabulary import get_vocabulary
 from db.models import Initiative, InitiativeLabel, Need, Offer, Organisation
 from db.types import utcnow
-from services.initiatives import documents
+from services.initiatives import documents, needs_board, queries
+from services.initiatives.board_schemas import NeedBoardItem, NeedBoardQuery
 from services.initiatives.documents import need_text as need_text  # the words matching reads
+from services.initiatives.documents import on_board as on_board  # the board's one rule
 from services.initiatives.schemas import (
     InitiativeCreate,
+    InitiativeQuery,
     InitiativeUpdate,
     NeedCreate,
     NeedUpdate,
@@ -348,13 +352,6 @@ def _need_errors(kind: str, values: dict[str, Any], prefix: str = "") -> dict[st
     return errors
 
 
-# Board (D): what a need must be to stand on the public board of needs, in one place.
-def on_board() -> list:
-    """SQL conditions (over Need joined with Initiative) for a need on the public board."""
-    return [Need.visibility == documents.PUBLIC, Need.status == "open",
-            Initiative.published.is_(True)]
-
-
 def board_need(session: Session, need_id: int) -> Need:
     """A need that stands on the public board, with its initiative loaded; NotFound otherwise."""
     need = session.exec(select(Need).join(Initiative, Initiative.id == Need.initiative_id)
@@ -363,3 +360,52 @@ def board_need(session: Session, need_id: int) -> Need:
     if need is None:
         raise NotFound(f"Hulpvraag {need_id} bestaat niet of staat niet meer open.")
     return need
+
+
+# --- Saved searches: the list queries a digest replays, reached through this module ----------
+# At most this many new items per digest: more is a sign the search is too wide.
+DIGEST_ITEMS = 100
+
+
+def newest_id(session: Session, kind: str) -> int:
+    """The highest initiative ("initiatives") or need ("needs") id so far; 0 when none."""
+    model = Initiative if kind == "initiatives" else Need
+    return session.exec(select(func.max(model.id))).one() or 0
+
+
+def check_query(session: Session, kind: str, query: InitiativeQuery | NeedBoardQuery) -> None:
+    """Run a saved query once, so what only the query itself refuses (a radius without a
+    postcode) is refused when the search is saved."""
+    one = query.model_copy(update={"limit": 1, "cursor": None})
+    if kind == "initiatives":
+        queries.list_initiatives(session, one)
+    else:
+        needs_board.list_needs(session, one)
+
+
+def new_initiatives(session: Session, query: InitiativeQuery,
+                    after_id: int) -> list[Initiative]:
+    """Published initiatives matching query with an id above after_id, newest first."""
+    page_query = query.model_copy(update={"limit": 100, "cursor": None})
+    found: list[Initiative] = []
+    while len(found) < DIGEST_ITEMS:
+        page = queries.list_initiatives(session, page_query, after_id=after_id)
+        found += [hit.initiative for hit in page.hits]
+        if not page.next_cursor:
+            break
+        page_query = page_query.model_copy(update={"cursor": page.next_cursor})
+    return sorted(found, key=lambda i: i.id, reverse=True)[:DIGEST_ITEMS]
+
+
+def new_needs(session: Session, query: NeedBoardQuery, after_id: int) -> list[NeedBoardItem]:
+    """Board needs matching query with an id above after_id, newest first."""
+    page_query = query.model_copy(update={"limit": 100, "cursor": None, "sort": "newest"})
+    found: list[NeedBoardItem] = []
+    while len(found) < DIGEST_ITEMS:
+        page = needs_board.list_needs(session, page_query)
+        fresh = [item for item in page.items if item.id > after_id]
+        found += fresh
+        if len(fresh) < len(page.items) or not page.next_cursor:
+            break
+        page_query = page_query.model_copy(update={"cursor": page.next_cursor})
+    return found[:DIGEST_ITEMS]

@@ -232,3 +232,17 @@ def offer_of_help(session: Session, match: Match, need: Need,
                "need_url": f"{base}/mijn/initiatief/vragen/{need.id}"}
     return _queue(session, match_id=match.id, kind="offer_of_help",
                   to=initiative.contact_email, template="offer_of_help", context=context)
+
+# Saved searches: the digest of what is new for one saved search.
+def queue_digest(session: Session, *, to: str, context: dict) -> MailMessage:
+    """Queue one digest mail; the caller has claimed the search, so it is queued once."""
+    text = _env.get_template("search_digest.txt").render(**context)
+    html = _env.get_template("search_digest.html").render(**context)
+    mail = MailMessage(match_id=None, kind="search_digest", to_address=to,
+                       subject=text.splitlines()[0].removeprefix("Onderwerp: ").strip()[:200],
+                       body_text="\n".join(text.splitlines()[2:]), body_html=html,
+                       message_id=sending.new_message_id())
+    session.add(mail)
+    session.flush()
+    outbox.enqueue(session, TaskName.SEND_MAIL, mail_id=mail.id)
+    return mail

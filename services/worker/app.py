@@ -17,6 +17,7 @@ TASK_MODULES = [
     "services.matching.tasks",
     "services.notifications.tasks",
     "services.brokerage.tasks",
+    "services.searches.tasks",  # saved searches
 ]
 
 

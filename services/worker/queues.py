@@ -24,6 +24,7 @@ class TaskName(StrEnum):
     SEND_MAIL = "notifications.send_mail"
     ASK_FOLLOW_UPS = "brokerage.follow_ups"
     NEED_CLOSED = "brokerage.need_closed"
+    SEND_SEARCH_DIGESTS = "searches.send_digests"  # saved searches
 
 
 # What each task does, in Dutch, for the people who look after failed ones.
@@ -38,6 +39,7 @@ DESCRIPTIONS: dict[TaskName, str] = {
     TaskName.SEND_MAIL: "Een e-mail versturen",
     TaskName.ASK_FOLLOW_UPS: "Vragen of de hulp gelukt is",
     TaskName.NEED_CLOSED: "Een vervulde hulpvraag afronden",
+    TaskName.SEND_SEARCH_DIGESTS: "Overzichten van bewaarde zoekopdrachten mailen",
 }
 
 # Soft and hard time limits per task, in seconds. A task over its soft limit gets a chance to
@@ -54,6 +56,7 @@ LIMITS: dict[TaskName, tuple[int, int]] = {
     TaskName.SEND_MAIL: (60, 90),
     TaskName.ASK_FOLLOW_UPS: (300, 360),
     TaskName.NEED_CLOSED: (60, 90),
+    TaskName.SEND_SEARCH_DIGESTS: (600, 660),  # saved searches
 }
 VISIBILITY_TIMEOUT = max(hard for _soft, hard in LIMITS.values()) + 300
 
@@ -65,4 +68,5 @@ ROUTES = {
     "brokerage.*": {"queue": Queue.DEFAULT.value},
     "matching.*": {"queue": Queue.MATCHING.value},
     "notifications.*": {"queue": Queue.NOTIFICATIONS.value},
+    "searches.*": {"queue": Queue.DEFAULT.value},  # saved searches
 }

@@ -30,4 +30,10 @@ BEAT_SCHEDULE = {
         "task": TaskName.NIGHTLY_REMATCH,
         "schedule": crontab(hour=2, minute=0),
     },
+    # Saved searches: one digest run a day, early, so the mail is there at the start of work;
+    # weekly searches are simply not due on the other days.
+    "searches-digests": {
+        "task": TaskName.SEND_SEARCH_DIGESTS,
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
