@@ -16,7 +16,9 @@ from web.deps import choices, render
 
 router = APIRouter()
 FILTER_FIELDS = ("q", "municipality", "theme", "life_group", "actor_type", "phase",
-                 "need_kind", "pc4", "radius_km", "limit", "cursor")
+                 "need_kind", "pc4", "radius_km", "limit", "cursor",
+                 # Fund filters (issue 13)
+                 "amount_min", "amount_max", "legal_form", "region")
 
 
 def _filter_options(session) -> dict:
