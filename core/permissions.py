@@ -116,6 +116,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "volunteer.respond": {R.VOLUNTEER: S.SELF},
     "mine.initiative": {R.INITIATOR: S.ORGANISATION},
     "mine.volunteer": {R.VOLUNTEER: S.SELF},
+    # Funds (13): a fund reads, lists and awards grants from its own fund; admins any.
+    "fund.read": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "fund.list": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "grant.create": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).
