@@ -132,3 +132,29 @@ def test_fund_filters_on_the_profile_search(admin, client):
     assert client.get("/api/v1/initiatives", params={"legal_form": "bv"}).status_code == 422
     page = client.get("/", params={"q": "zwaluwnest", "region": "GM0599"})
     assert "Zwaluwnest Rotterdam" in page.text and "Zwaluwnest Haarlem" not in page.text
+
+
+def test_the_fund_page_saves_criteria_with_dutch_errors(client, session):
+    from tests.test_web_auth import csrf_token, web_login
+
+    web_login(client, email="fund@demo.koppel.nl")
+    home = client.get("/mijn")
+    assert home.status_code == 200 and "Stichting Zonnige Jeugd" in home.text
+    assert "gepubliceerde vragen passen nu" in home.text or "vraag past nu" in home.text
+    token = csrf_token(client)
+    bad = client.post("/fonds", data={"csrftoken": token, "name": "Stichting Zonnige Jeugd",
+                                      "min_amount_eur": "5.000", "max_amount_eur": "100"})
+    assert bad.status_code == 422 and "het maximum is lager dan het minimum" in bad.text
+    saved = client.post("/fonds", data={"csrftoken": token, "name": "Stichting Zonnige Jeugd",
+                                        "provinces": ["PV27"], "legal_forms": ["foundation"],
+                                        "min_amount_eur": "1.000", "max_amount_eur": "12.500"},
+                        follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    fund = session.exec(select(Fund).where(Fund.name == "Stichting Zonnige Jeugd")).one()
+    session.refresh(fund)
+    assert (fund.regions, fund.max_amount_eur) == (["PV27"], 12500)
+    call = client.post("/fonds/oproepen", data={
+        "csrftoken": token, "title": "Buurtbudget", "budget_eur": "10.000",
+        "max_grant_eur": "2.500", "opens_on": date.today().isoformat(),
+        "closes_on": (date.today() + timedelta(days=30)).isoformat()}, follow_redirects=True)
+    assert "De oproep is aangemaakt." in call.text and "€ 10.000" in call.text

@@ -18,6 +18,7 @@ from core.permissions import (
 )
 from db.models import (
     Fund,
+    FundCall,
     Initiative,
     Match,
     MatchingRun,
@@ -104,6 +105,7 @@ def ids(session):
         "letter_id": 999999,
         "rest": "bestaat-niet",
         "mail_id": 999999,
+        "call_id": session.exec(select(FundCall.id)).first(),  # Funds (13)
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

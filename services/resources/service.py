@@ -23,6 +23,7 @@ from services.resources.funds import (  # the fund's own work (issue 13)
     open_or_close,
     own_fund,
     record_grant,
+    suggestions,
     update_call,
     update_fund,
 )
@@ -32,7 +33,7 @@ from services.worker.queues import TaskName
 __all__ = ["Suggestion", "add_call", "answer", "calls_of", "check_regions", "create_fund",
            "create_instrument", "fitting_needs", "get_call", "get_fund", "grants_of_call",
            "grants_of_initiative", "instrument_read", "is_open", "list_funds", "open_or_close",
-           "own_fund", "record_grant", "update_call", "update_fund"]
+           "own_fund", "record_grant", "suggestions", "update_call", "update_fund"]
 
 get_call = funds.get_call
 

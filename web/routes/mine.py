@@ -13,6 +13,7 @@ AREAS = {
     Role.VOLUNTEER: "my_volunteer",
     Role.BROKER: "broker_queue",
     Role.ADMIN: "broker_queue",
+    Role.FUND: "fund_home",  # Fonds (13)
 }
 
 

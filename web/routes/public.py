@@ -12,6 +12,7 @@ from services.brokerage import views as matching_views
 from services.initiatives import presenters, queries, service
 from services.initiatives.schemas import InitiativeQuery
 from services.municipalities import service as municipalities
+from services.resources import service as resources
 from web.deps import choices, render
 
 router = APIRouter()
@@ -75,4 +76,6 @@ def initiative_detail(request: Request, session: SessionDep,
     if covers(actor, "need.matches", row):
         suggestions = matching_views.suggestions_by_need(session, [n.id for n in initiative.needs])
     return render(request, "public/initiative.html",
-                  {"initiative": initiative, "suggestions": suggestions})
+                  {"initiative": initiative, "suggestions": suggestions,
+                   # Funds (13): the grants it received
+                   "grants": resources.grants_of_initiative(session, row.id)})
