@@ -158,3 +158,33 @@ def test_the_fund_page_saves_criteria_with_dutch_errors(client, session):
         "max_grant_eur": "2.500", "opens_on": date.today().isoformat(),
         "closes_on": (date.today() + timedelta(days=30)).isoformat()}, follow_redirects=True)
     assert "De oproep is aangemaakt." in call.text and "€ 10.000" in call.text
+
+
+def _fits_by_hand(session, in_region, kinds, high):
+    count = 0
+    for initiative in session.exec(select(Initiative)).all():
+        for need in initiative.needs:
+            count += (initiative.published and in_region(initiative) and need.status == "open"
+                      and need.visibility == "public" and need.kind in kinds
+                      and (need.amount_eur is None or need.amount_eur <= high))
+    return count
+
+
+def test_the_preview_counts_the_published_open_money_needs_that_fit(session):
+    from services.resources import service as resources
+
+    money = ("start_grant", "structural_funding", "space")
+    fund = session.exec(select(Fund).where(Fund.name == "Stichting Zonnige Jeugd")).one()
+    fund.regions, fund.need_kinds, fund.legal_forms, fund.phases = ["PV27"], [], [], []
+    fund.min_amount_eur, fund.max_amount_eur = 0, 50_000
+    session.flush()
+    in_pv27 = _fits_by_hand(session, lambda i: i.municipality is not None
+                            and i.municipality.province_code == "PV27", money, 50_000)
+    assert in_pv27 > 0
+    assert resources.fitting_needs(session, fund) == in_pv27
+    fund.regions = []  # an empty list: the whole country
+    assert resources.fitting_needs(session, fund) == _fits_by_hand(
+        session, lambda i: True, money, 50_000)
+    fund.regions, fund.need_kinds = ["GM0599"], ["structural_funding"]
+    assert resources.fitting_needs(session, fund) == _fits_by_hand(
+        session, lambda i: i.municipality_code == "GM0599", ("structural_funding",), 50_000)

@@ -19,7 +19,6 @@ from db.models import (
     FundCall,
     Grant,
     Initiative,
-    InitiativeLabel,
     Match,
     Municipality,
     Need,
@@ -273,7 +272,9 @@ def grants_of_initiative(session: Session, initiative_id: int) -> list[tuple[Gra
 
 
 def fitting_needs(session: Session, fund: Fund) -> int:
-    """How many published, open money needs fit the fund's criteria (empty: no restriction)."""
+    """How many published, open money needs fit the fund's criteria (empty: no restriction).
+
+    The rules the matching engine holds to; themes and groups only order its suggestions."""
     money = [i["code"] for i in get_vocabulary().items("support_needs")
              if "fund" in i.get("matches", [])]
     kinds = [k for k in fund.need_kinds if k in money] if fund.need_kinds else money
@@ -292,11 +293,6 @@ def fitting_needs(session: Session, fund: Fund) -> int:
         stmt = stmt.where(Initiative.legal_form.in_(fund.legal_forms))
     if fund.phases:
         stmt = stmt.where(Initiative.phase.in_(fund.phases))
-    for lens, codes in (("themes", fund.themes), ("life_groups", fund.life_groups)):
-        if codes:
-            stmt = stmt.where(select(InitiativeLabel.initiative_id).where(
-                InitiativeLabel.initiative_id == Initiative.id, InitiativeLabel.lens == lens,
-                InitiativeLabel.code.in_(codes)).exists())
     low, high = fund.min_amount_eur, fund.max_amount_eur
     if low or high:
         within = Need.amount_eur >= low
