@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from db.models import Fund, FundCall, Initiative, Match
+from db.models import Fund, FundCall, Initiative, Match, Need
 from db.session import unit_of_work
 from services.matching import runner as matching
 from tests.factories import initiative_payload, need_payload
@@ -188,3 +188,33 @@ def test_the_preview_counts_the_published_open_money_needs_that_fit(session):
     fund.regions, fund.need_kinds = ["GM0599"], ["structural_funding"]
     assert resources.fitting_needs(session, fund) == _fits_by_hand(
         session, lambda i: i.municipality_code == "GM0599", ("structural_funding",), 50_000)
+
+
+def test_past_niet_rejects_the_suggestion_and_a_grant_above_the_maximum_is_refused(
+        client, session):
+    from tests.test_web_auth import csrf_token, web_login
+
+    own = fund_id(session)
+    call = session.exec(select(FundCall).where(FundCall.fund_id == own,
+                                               FundCall.title == "Jaarronde")).one()
+    match = session.exec(select(Match).where(
+        Match.resource_kind == "fund", Match.resource_id == own, Match.status == "proposed",
+        Match.call_id == call.id)).first()
+    web_login(client, email="fund@demo.koppel.nl")
+    token = csrf_token(client)
+    page = client.get(f"/fonds/oproepen/{call.id}")
+    assert "Nog te verdelen" in page.text and "Past niet" in page.text
+    answered = client.post(f"/fonds/oproepen/{call.id}/voorstellen/{match.id}",
+                           data={"csrftoken": token, "response": "not_a_fit"})
+    assert "Vastgelegd dat dit initiatief niet past." in answered.text
+    session.refresh(match)
+    assert (match.status, match.resource_response) == ("rejected", "not_a_fit")
+    call.max_grant_eur = 2000
+    session.commit()
+    refused = client.post(f"/fonds/oproepen/{call.id}/toekenningen", data={
+        "csrftoken": token, "initiative_id": str(session.get(Need, match.need_id).initiative_id),
+        "amount_eur": "2.500", "awarded_on": date.today().isoformat()})
+    assert refused.status_code == 422
+    assert "hoger dan de maximale toekenning van de oproep (€ 2.000)" in refused.text
+    other = call_of(session, fund_id(session, "Stichting De Verre Bergen"))
+    assert client.get(f"/fonds/oproepen/{other.id}").status_code == 404

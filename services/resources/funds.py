@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import false, func, or_
 from sqlmodel import Session, select
 
-from core import dutch
+from core import dutch, nl
 from core.errors import NotFound, ValidationFailed, refuse_nulls
 from core.permissions import Actor, covers, scoped
 from core.provinces import is_province
@@ -238,10 +238,10 @@ def record_grant(session: Session, actor: Actor, fund_id: int, call_id: int,
     remaining = call.budget_eur - call.granted_eur
     if data.amount_eur > remaining:
         raise ValidationFailed({"amount_eur": "hoger dan het resterende budget van de oproep "
-                                              f"({dutch_euro(remaining)})"})
+                                              f"({nl.euro(remaining)})"})
     if call.max_grant_eur is not None and data.amount_eur > call.max_grant_eur:
         raise ValidationFailed({"amount_eur": "hoger dan de maximale toekenning van de oproep "
-                                              f"({dutch_euro(call.max_grant_eur)})"})
+                                              f"({nl.euro(call.max_grant_eur)})"})
     grant = Grant(**data.model_dump(), call_id=call.id, fund_id=fund.id,
                   by_user_id=actor.user_id or None)
     call.granted_eur += data.amount_eur
@@ -249,11 +249,6 @@ def record_grant(session: Session, actor: Actor, fund_id: int, call_id: int,
     session.flush()
     _rematch(session, fund)
     return grant
-
-
-def dutch_euro(amount: int) -> str:
-    """€ 12.500, as people write it."""
-    return "€ " + f"{amount:,}".replace(",", ".")
 
 
 def grants_of_call(session: Session, call: FundCall) -> list[tuple[Grant, Initiative]]:
