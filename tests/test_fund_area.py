@@ -132,6 +132,9 @@ def test_fund_filters_on_the_profile_search(admin, client):
     assert client.get("/api/v1/initiatives", params={"legal_form": "bv"}).status_code == 422
     page = client.get("/", params={"q": "zwaluwnest", "region": "GM0599"})
     assert "Zwaluwnest Rotterdam" in page.text and "Zwaluwnest Haarlem" not in page.text
+    page = client.get("/", params={"q": "zwaluwnest", "amount_min": "10.000"})
+    assert "Zwaluwnest Rotterdam" in page.text and "Zwaluwnest Haarlem" not in page.text
+    assert "Voor fondsen" in page.text and "Provincie Noord-Holland" in page.text
 
 
 def test_the_fund_page_saves_criteria_with_dutch_errors(client, session):

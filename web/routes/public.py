@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from core.errors import KoppelError, validation_fields
 from core.fields import Id
 from core.permissions import Allowed, covers
+from core.provinces import PROVINCES
 from db.session import SessionDep
 from services.brokerage import views as matching_views
 from services.initiatives import presenters, queries, service
@@ -30,6 +31,10 @@ def _filter_options(session) -> dict:
         "actor_types": choices("actor_types"),
         "phases": choices("phases"),
         "need_kinds": choices("support_needs"),
+        # Funds (13)
+        "legal_forms": choices("legal_forms"),
+        "regions": [(code, f"Provincie {name}") for code, name in PROVINCES.items()]
+        + [(m.code, m.name) for m in municipalities.list_all(session)],
     }
 
 
@@ -38,6 +43,9 @@ def initiative_list(request: Request, session: SessionDep,
                     _actor: Allowed("initiative.list")):
     """The initiative list with filters and search."""
     raw = {k: v for k in FILTER_FIELDS if (v := request.query_params.get(k, "").strip())}
+    for name in ("amount_min", "amount_max"):  # "12.500" as people type it
+        if name in raw:
+            raw[name] = raw[name].replace("€", "").replace(".", "").replace(" ", "")
     errors: dict[str, str] = {}
     page = None
     try:
