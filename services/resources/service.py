@@ -16,6 +16,7 @@ from services.resources.funds import (  # the fund's own work (issue 13)
     calls_of,
     check_regions,
     fitting_needs,
+    get_call,
     grants_of_call,
     grants_of_initiative,
     is_open,
@@ -34,8 +35,6 @@ __all__ = ["Suggestion", "add_call", "answer", "calls_of", "check_regions", "cre
            "create_instrument", "fitting_needs", "get_call", "get_fund", "grants_of_call",
            "grants_of_initiative", "instrument_read", "is_open", "list_funds", "open_or_close",
            "own_fund", "record_grant", "suggestions", "update_call", "update_fund"]
-
-get_call = funds.get_call
 
 
 def create_fund(session: Session, actor: Actor, data: FundCreate) -> Fund:
