@@ -124,6 +124,10 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "search.save": {R.FUND: S.SELF, R.BROKER: S.SELF, R.ADMIN: S.SELF},
     # The signed link in a digest mail is the credential; no login needed.
     "search.unsubscribe": _PUBLIC,
+    # Funds (13): a fund reads, lists and awards grants from its own fund; admins any.
+    "fund.read": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "fund.list": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    "grant.create": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

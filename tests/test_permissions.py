@@ -27,6 +27,7 @@ from core.permissions import (
 )
 from db.models import (
     Fund,
+    FundCall,
     Initiative,
     Match,
     MatchingRun,
@@ -114,6 +115,7 @@ def ids(session):
         "rest": "bestaat-niet",
         "mail_id": 999999,
         "search_id": 999999,  # saved searches
+        "call_id": session.exec(select(FundCall.id)).first(),  # Funds (13)
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

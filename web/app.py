@@ -18,6 +18,7 @@ from web.routes import (
     broker_work,
     consultant,
     dev,
+    fund,
     invitations,
     mine,
     mine_initiative,
@@ -49,11 +50,8 @@ def create_web_app() -> FastAPI:
     app.add_middleware(IgnoreAuthorization)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for area in (public, board, auth, account, mine, mine_initiative, mine_volunteer, broker,
-                 broker_work, invitations, admin, dev,
-                 mine_needs,  # Mijn initiatief: needs, offers and answers
-                 searches):  # saved searches
+    for area in (public, board, auth, account, mine, mine_initiative, mine_needs, mine_volunteer,
+                 broker, broker_work, invitations, consultant, fund, searches, admin, dev):
         app.include_router(area.router)
-    app.include_router(consultant.router)  # Consulent
     errors.install(app)
     return app

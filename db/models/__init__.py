@@ -26,7 +26,7 @@ from db.models.matching import HoursLog, Match, MatchingRun  # noqa: E402
 from db.models.municipalities import Municipality  # noqa: E402
 from db.models.outbox import DeadLetter, OutboxMessage  # noqa: E402
 from db.models.people import ParticipationClient, Volunteer  # noqa: E402
-from db.models.resources import Fund, FundCall, Instrument  # noqa: E402
+from db.models.resources import Fund, FundCall, Grant, Instrument  # noqa: E402
 from db.models.searches import SavedSearch  # noqa: E402  (saved searches)
 
 metadata = SQLModel.metadata
@@ -39,6 +39,7 @@ __all__ = [
     "Fund",
     "HoursLog",
     "FundCall",
+    "Grant",
     "Instrument",
     "MailMessage",
     "Match",

@@ -41,6 +41,9 @@ class Match(SQLModel, table=True):
     initiative_response: str | None = Field(default=None, max_length=20)
     initiative_response_reason: str | None = Field(default=None, max_length=500)
     initiative_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The fund's own word on a suggestion for its call: "interested" or "not_a_fit".
+    resource_response: str | None = Field(default=None, max_length=20)
+    resource_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     follow_up_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # "Is de hulp gelukt?": succeeded or failed, from either side or from closing the need.

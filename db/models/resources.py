@@ -74,3 +74,23 @@ class Instrument(SQLModel, table=True):
     search_text: str = Field(default="", sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Grant(SQLModel, table=True):
+    """Money a fund awarded an initiative from one of its calls."""
+
+    __tablename__ = "fund_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(sa_column=Column(Integer, ForeignKey("fund_call.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    fund_id: int = Field(sa_column=Column(Integer, ForeignKey("fund.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    initiative_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("initiative.id", ondelete="CASCADE"), nullable=False, index=True))
+    need_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("need.id", ondelete="SET NULL"), nullable=True))
+    amount_eur: int
+    awarded_on: date
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    by_user_id: int | None = None

@@ -7,7 +7,12 @@ from core.errors import NotFound, ValidationFailed
 from core.permissions import Actor, scoped
 from db.models import EscalationStep, Initiative, Intake, Need, Referral, ResidentContact
 from services.audit import service as audit
-from services.brokerage.lifecycle import DECIDED, OPEN, MatchStatus
+from services.brokerage.lifecycle import (
+    DECIDED,
+    OPEN,
+    MatchStatus,
+    transition,  # funds (13): a fund's "past niet"
+)
 from services.brokerage.offers import (  # board (D): a volunteer's "Ik wil helpen"
     HelpOffer,
     already_message,
@@ -32,7 +37,9 @@ from services.initiatives import service as initiatives
 __all__ = ["DECIDED", "OPEN", "MatchStatus", "escalate", "initiatives_of", "ladder",
            "post_need_for_resident", "record_intake", "referrals",
            # Mijn initiatief
-           "confirm_help", "log_hours", "matches_of_need", "own_match", "respond"]
+           "confirm_help", "log_hours", "matches_of_need", "own_match", "respond",
+           # Funds (13)
+           "transition"]
 
 
 def initiatives_of(session: Session, actor: Actor,

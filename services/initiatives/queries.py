@@ -13,8 +13,9 @@ from sqlmodel import Session, select
 from core import geo
 from core.errors import ValidationFailed
 from core.fields import MAX_ID
+from core.provinces import is_province
 from db import fulltext
-from db.models import Initiative, InitiativeLabel, Need
+from db.models import Initiative, InitiativeLabel, Municipality, Need
 from services.initiatives import spelling
 from services.initiatives.schemas import InitiativeQuery
 
@@ -68,6 +69,32 @@ def _has_label(lens: str, code: str):
     )
 
 
+def _fund_filters(stmt, query: InitiativeQuery):
+    """The filters a fund searches with: money asked, legal form and region."""
+    if query.amount_min is not None and query.amount_max is not None \
+            and query.amount_max < query.amount_min:
+        raise ValidationFailed({"amount_max": "het maximum is lager dan het minimum"})
+    if query.amount_min is not None or query.amount_max is not None:
+        asks = [Need.initiative_id == Initiative.id, Need.amount_eur.is_not(None),
+                Need.status == "open", Need.visibility == "public"]
+        if query.amount_min is not None:
+            asks.append(Need.amount_eur >= query.amount_min)
+        if query.amount_max is not None:
+            asks.append(Need.amount_eur <= query.amount_max)
+        stmt = stmt.where(exists().where(*asks))
+    if query.legal_form:
+        stmt = stmt.where(Initiative.legal_form == query.legal_form)
+    region = query.region
+    if region and region.startswith("PV"):
+        if not is_province(region):
+            raise ValidationFailed({"region": f"onbekende provincie {region}"})
+        stmt = stmt.where(Initiative.municipality_code.in_(
+            select(Municipality.code).where(Municipality.province_code == region)))
+    elif region and region.startswith("GM"):
+        stmt = stmt.where(Initiative.municipality_code == region)
+    return stmt
+
+
 def list_initiatives(
     session: Session, query: InitiativeQuery, *, published_only: bool = True,
     after_id: int | None = None,
@@ -94,6 +121,7 @@ def list_initiatives(
             exists().where(Need.initiative_id == Initiative.id, Need.kind == query.need_kind,
                            Need.visibility == "public")
         )
+    stmt = _fund_filters(stmt, query)
     distances: dict[str, float] = {}
     if query.radius_km is not None:
         if not query.pc4:

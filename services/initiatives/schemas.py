@@ -28,6 +28,7 @@ from core.fields import (
     OfferKind,
     Phase,
     ProfessionalBucket,
+    Region,
     RevenueBucket,
     Scope,
     Skill,
@@ -271,6 +272,11 @@ class InitiativeQuery(BaseModel):
     actor_type: ActorType | None = None
     phase: Phase | None = None
     need_kind: NeedKind | None = None
+    # Fund filters: a need asking money within the range, the legal form, a province or town.
+    amount_min: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    amount_max: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
+    legal_form: LegalForm | None = None
+    region: Region | None = None
     pc4: PC4 | None = None
     radius_km: Annotated[float, Field(gt=0, le=300)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20

@@ -241,10 +241,12 @@ def _fetch_calls(session: Session, places: Places, today: date) -> Calls:
     rows = session.exec(select(FundCall, Fund).join(Fund, Fund.id == FundCall.fund_id).where(
         Fund.active.is_(True), FundCall.opens_on <= today, FundCall.closes_on >= today
     ).order_by(FundCall.id)).all()
+    every_kind = codes.mask("support_needs", list(codes.bits["support_needs"]))
     provinces, munis, national = [], [], []
     for _call, fund in rows:
         regions = fund.regions or []
-        national.append("NL" in regions)
+        # An empty list means "no restriction": the whole country.
+        national.append(not regions or "NL" in regions)
         provinces.append(sum(1 << places.province_index[r] for r in regions
                              if r in places.province_index))
         munis.append(np.array([places.muni_index[r] for r in regions
@@ -258,8 +260,9 @@ def _fetch_calls(session: Session, places: Places, today: date) -> Calls:
         national=np.array(national, dtype=bool),
         provinces=np.array(provinces, dtype=np.uint32),
         municipalities=munis,
-        need_kinds=np.array([codes.mask("support_needs", f.need_kinds) for _c, f in rows],
-                            dtype=np.uint32),
+        # No need kinds listed: every kind (the engine still keeps to kinds funds serve).
+        need_kinds=np.array([codes.mask("support_needs", f.need_kinds) or every_kind
+                             for _c, f in rows], dtype=np.uint32),
         legal_forms=np.array([codes.mask("legal_forms", f.legal_forms) for _c, f in rows],
                              dtype=np.uint32),
         phases=np.array([codes.mask("phases", f.phases) for _c, f in rows], dtype=np.uint32),

@@ -118,3 +118,67 @@ class InstrumentRead(BaseModel):
     max_amount_eur: int | None
     desk_name: str
     desk_email: str | None
+
+
+class FundUpdate(BaseModel):
+    """A partial change to a fund's profile and criteria (empty list: no restriction)."""
+
+    model_config = STRICT
+
+    name: Title | None = None
+    description: LongText | None = None
+    themes: list[Theme] | None = None
+    life_groups: list[LifeGroup] | None = None
+    regions: list[Region] | None = None
+    need_kinds: list[NeedKind] | None = None
+    legal_forms: list[LegalForm] | None = None
+    phases: list[Phase] | None = None
+    min_amount_eur: Euro | None = None
+    max_amount_eur: Euro | None = None
+    contact_email: EmailStr | None = None
+
+
+class CallUpdate(BaseModel):
+    """A partial change to a call: title, budget, window and maximum grant."""
+
+    model_config = STRICT
+
+    title: Title | None = None
+    budget_eur: Annotated[int, Field(gt=0, le=100_000_000)] | None = None
+    max_grant_eur: Euro | None = None
+    opens_on: Day | None = None
+    closes_on: Day | None = None
+
+
+class CallDetail(CallRead):
+    """A call with what is left of its budget."""
+
+    remaining_eur: int
+
+
+class GrantCreate(BaseModel):
+    """A grant from a call to an initiative (optionally for one of its needs)."""
+
+    model_config = STRICT
+
+    initiative_id: Annotated[int, Field(ge=1)]
+    need_id: Annotated[int, Field(ge=1)] | None = None
+    amount_eur: Annotated[int, Field(gt=0, le=100_000_000)]
+    awarded_on: Day
+
+
+class GrantRead(GrantCreate):
+    """A grant as stored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    call_id: int
+    fund_id: int
+
+
+class FundPage(BaseModel):
+    """A page of funds and the cursor of the next page."""
+
+    items: list[FundRead]
+    next_cursor: str | None

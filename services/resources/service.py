@@ -9,27 +9,41 @@ from core.vocabulary import get_vocabulary
 from db.models import Fund, FundCall, Instrument
 from services.municipalities import service as municipalities
 from services.outbox import service as outbox
+from services.resources import funds
+from services.resources.funds import (  # the fund's own work (issue 13)
+    Suggestion,
+    answer,
+    calls_of,
+    check_regions,
+    fitting_needs,
+    get_call,
+    grants_of_call,
+    grants_of_initiative,
+    is_open,
+    list_funds,
+    open_or_close,
+    own_fund,
+    record_grant,
+    suggestions,
+    update_call,
+    update_fund,
+)
 from services.resources.schemas import CallCreate, FundCreate, InstrumentCreate, InstrumentRead
 from services.worker.queues import TaskName
 
-
-def _fund_text(fund: Fund) -> str:
-    vocab = get_vocabulary()
-    words = [fund.name, fund.description]
-    words += [vocab.label("themes", t) for t in fund.themes]
-    words += [vocab.label("support_needs", k) for k in fund.need_kinds]
-    return dutch.normalise(" ".join(words))
+__all__ = ["Suggestion", "add_call", "answer", "calls_of", "check_regions", "create_fund",
+           "create_instrument", "fitting_needs", "get_call", "get_fund", "grants_of_call",
+           "grants_of_initiative", "instrument_read", "is_open", "list_funds", "open_or_close",
+           "own_fund", "record_grant", "suggestions", "update_call", "update_fund"]
 
 
 def create_fund(session: Session, actor: Actor, data: FundCreate) -> Fund:
     """Register a fund; a fund user's fund belongs to their organisation."""
-    for code in data.regions:
-        if code.startswith("GM") and municipalities.get(session, code) is None:
-            raise ValidationFailed({"regions": f"onbekende gemeente {code}"})
+    check_regions(session, data.regions)
     organisation = actor.organisation_id if actor.scope("fund.create") == Scope.ORGANISATION \
         else None
     fund = Fund(**data.model_dump(), organisation_id=organisation)
-    fund.search_text = _fund_text(fund)
+    fund.search_text = funds.fund_text(fund)
     session.add(fund)
     session.flush()
     outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="fund", resource_id=fund.id)

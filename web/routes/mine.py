@@ -14,6 +14,7 @@ AREAS = {
     Role.BROKER: "broker_queue",
     Role.ADMIN: "broker_queue",
     Role.CONSULTANT: "consultant_home",
+    Role.FUND: "fund_home",  # Fonds (13)
 }
 
 

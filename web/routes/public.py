@@ -7,16 +7,20 @@ from pydantic import ValidationError
 from core.errors import KoppelError, validation_fields
 from core.fields import Id
 from core.permissions import Allowed, covers
+from core.provinces import PROVINCES
 from db.session import SessionDep
 from services.brokerage import views as matching_views
 from services.initiatives import presenters, queries, service
 from services.initiatives.schemas import InitiativeQuery
 from services.municipalities import service as municipalities
+from services.resources import service as resources
 from web.deps import choices, render
 
 router = APIRouter()
 FILTER_FIELDS = ("q", "municipality", "theme", "life_group", "actor_type", "phase",
-                 "need_kind", "pc4", "radius_km", "limit", "cursor")
+                 "need_kind", "pc4", "radius_km", "limit", "cursor",
+                 # Fund filters (issue 13)
+                 "amount_min", "amount_max", "legal_form", "region")
 
 
 def _filter_options(session) -> dict:
@@ -27,6 +31,10 @@ def _filter_options(session) -> dict:
         "actor_types": choices("actor_types"),
         "phases": choices("phases"),
         "need_kinds": choices("support_needs"),
+        # Funds (13)
+        "legal_forms": choices("legal_forms"),
+        "regions": [(code, f"Provincie {name}") for code, name in PROVINCES.items()]
+        + [(m.code, m.name) for m in municipalities.list_all(session)],
     }
 
 
@@ -35,6 +43,9 @@ def initiative_list(request: Request, session: SessionDep,
                     _actor: Allowed("initiative.list")):
     """The initiative list with filters and search."""
     raw = {k: v for k in FILTER_FIELDS if (v := request.query_params.get(k, "").strip())}
+    for name in ("amount_min", "amount_max"):  # "12.500" as people type it
+        if name in raw:
+            raw[name] = raw[name].replace("€", "").replace(".", "").replace(" ", "")
     errors: dict[str, str] = {}
     page = None
     try:
@@ -73,4 +84,6 @@ def initiative_detail(request: Request, session: SessionDep,
     if covers(actor, "need.matches", row):
         suggestions = matching_views.suggestions_by_need(session, [n.id for n in initiative.needs])
     return render(request, "public/initiative.html",
-                  {"initiative": initiative, "suggestions": suggestions})
+                  {"initiative": initiative, "suggestions": suggestions,
+                   # Funds (13): the grants it received
+                   "grants": resources.grants_of_initiative(session, row.id)})
