@@ -116,6 +116,11 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "volunteer.respond": {R.VOLUNTEER: S.SELF},
     "mine.initiative": {R.INITIATOR: S.ORGANISATION},
     "mine.volunteer": {R.VOLUNTEER: S.SELF},
+    # Beheer (admin): the municipality list is public facts; onboarding and users are admin work.
+    "municipality.list": _PUBLIC,
+    "municipality.manage": {R.ADMIN: S.ANY},
+    "user.manage": {R.ADMIN: S.ANY},
+    "admin.home": {R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

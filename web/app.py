@@ -13,6 +13,7 @@ from web.routes import (
     account,
     admin,
     auth,
+    beheer,
     board,
     broker,
     broker_work,
@@ -49,7 +50,8 @@ def create_web_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_volunteer, broker,
                  broker_work, invitations, admin, dev,
-                 mine_needs):  # Mijn initiatief: needs, offers and answers
+                 mine_needs,  # Mijn initiatief: needs, offers and answers
+                 beheer):  # Beheer: municipalities, users, matching
         app.include_router(area.router)
     errors.install(app)
     return app

@@ -21,6 +21,7 @@ from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
+from services.municipalities.routes import router as municipalities_router
 from services.outbox import relay
 from services.outbox.routes import router as outbox_router
 from services.people.routes import router as people_router
@@ -92,6 +93,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(outbox_router, prefix=API_PREFIX)
     app.include_router(initiative_needs_router, prefix=API_PREFIX)  # board (D)
+    app.include_router(municipalities_router, prefix=API_PREFIX)  # beheer
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app
