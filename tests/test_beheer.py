@@ -1,10 +1,13 @@
 """Beheer: municipalities from the CBS list (CLI, API, web)."""
 
+import re
+
 from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from db.models import Municipality
+from db.models import AuditEvent, MailMessage, Municipality, User
 from services.cli import app as cli
 from tests.test_web_auth import csrf_token, web_login
 
@@ -91,3 +94,88 @@ def test_only_admins_reach_beheer(client):
     web_login(client, email="staff@demo.koppel.nl")
     assert client.get("/beheer").status_code == 403
     assert client.get("/beheer/gemeenten").status_code == 403
+
+
+# Users: invitation, deactivation, role change.
+
+def invite(client, session, email="nieuwe.makelaar@example.nl", role="broker",
+           municipality="GM0392"):
+    token = csrf_token(client, "/beheer/gebruikers")
+    return client.post("/beheer/gebruikers", data={
+        "csrftoken": token, "email": email, "name": "Nieuwe Makelaar", "role": role,
+        "municipality": municipality}, follow_redirects=True)
+
+
+def invitation_link(session, email: str) -> str:
+    session.expire_all()
+    mail = session.exec(select(MailMessage).where(MailMessage.to_address == email,
+                                                  MailMessage.kind == "account_invite")).one()
+    assert mail.subject == "U bent uitgenodigd voor Koppel"
+    assert "als makelaar" in mail.body_text
+    return re.search(r"https?://\S+(/welkom/\S+)", mail.body_text).group(1)
+
+
+def test_invited_broker_sets_a_password_from_the_mail_and_logs_in(client, session):
+    web_login(client, email="admin@demo.koppel.nl")
+    page = invite(client, session)
+    assert "De uitnodiging is verstuurd." in page.text
+    row = next(r for r in BeautifulSoup(page.text, "html.parser").select("table.queue tbody tr")
+               if "nieuwe.makelaar@example.nl" in r.get_text())
+    assert "Makelaar" in row.get_text() and "Uitgenodigd" in row.get_text()
+    assert "Gemeente Haarlem" in row.get_text()
+    link = invitation_link(session, "nieuwe.makelaar@example.nl")
+    client.cookies.clear()
+    assert web_login(client, email="nieuwe.makelaar@example.nl",
+                     password="geheim-genoeg-1").status_code != 303
+    form = client.get(link)
+    assert "Welkom bij Koppel" in form.text
+    too_short = client.post(link, data={"csrftoken": csrf_token(client, link),
+                                        "password": "kort"})
+    assert too_short.status_code == 422 and "minstens" in too_short.text
+    done = client.post(link, data={"csrftoken": csrf_token(client, link),
+                                   "password": "geheim-genoeg-1"}, follow_redirects=False)
+    assert done.status_code == 303 and "melding=wachtwoord" in done.headers["location"]
+    assert client.get(link).status_code == 404  # the link works once
+    assert web_login(client, email="nieuwe.makelaar@example.nl",
+                     password="geheim-genoeg-1").status_code == 303
+    assert client.get("/broker/queue").status_code == 200
+
+
+def test_invitation_refuses_a_taken_address_and_a_role_without_its_scope(client):
+    web_login(client, email="admin@demo.koppel.nl")
+    taken = invite(client, None, email="staff@demo.koppel.nl")
+    assert taken.status_code == 422 and "al in gebruik" in taken.text
+    no_scope = invite(client, None, email="iemand@example.nl", municipality="")
+    assert no_scope.status_code == 422 and "deze rol hoort bij een gemeente" in no_scope.text
+    bad_role = invite(client, None, email="iemand@example.nl", role="koning")
+    assert bad_role.status_code == 422 and "Rol" in bad_role.text
+
+
+def test_deactivated_user_cannot_log_in_and_role_change_is_audited(client, session):
+    broker = session.exec(select(User).where(User.email == "broker@demo.koppel.nl")).one()
+    web_login(client, email="admin@demo.koppel.nl")
+    token = csrf_token(client, "/beheer/gebruikers")
+    off = client.post(f"/beheer/gebruikers/{broker.id}/actief",
+                      data={"csrftoken": token, "actief": "nee"})
+    assert "Het account staat op non-actief." in off.text
+    other = TestClient(client.app)
+    assert web_login(other, email="broker@demo.koppel.nl").status_code != 303
+    on = client.post(f"/beheer/gebruikers/{broker.id}/actief",
+                     data={"csrftoken": token, "actief": "ja"})
+    assert "Het account is weer actief." in on.text
+    assert web_login(other, email="broker@demo.koppel.nl").status_code == 303
+    changed = client.post(f"/beheer/gebruikers/{broker.id}/rol",
+                          data={"csrftoken": token, "role": "staff"})
+    assert "De rol is gewijzigd." in changed.text
+    session.expire_all()
+    assert session.get(User, broker.id).role == "staff"
+    events = session.exec(select(AuditEvent).where(AuditEvent.subject_type == "user",
+                                                   AuditEvent.subject_id == str(broker.id),
+                                                   AuditEvent.action.startswith("user."))
+                          .order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["user.deactivate", "user.activate", "user.role"]
+    assert events[-1].purpose == "rol Makelaar → Medewerker gemeente"
+    admin_id = session.exec(select(User.id).where(User.email == "admin@demo.koppel.nl")).one()
+    own = client.post(f"/beheer/gebruikers/{admin_id}/actief",
+                      data={"csrftoken": token, "actief": "nee"})
+    assert own.status_code == 422 and "eigen account" in own.text

@@ -14,6 +14,7 @@ from web.routes import (
     admin,
     auth,
     beheer,
+    beheer_users,
     board,
     broker,
     broker_work,
@@ -51,7 +52,7 @@ def create_web_app() -> FastAPI:
     for area in (public, board, auth, account, mine, mine_initiative, mine_volunteer, broker,
                  broker_work, invitations, admin, dev,
                  mine_needs,  # Mijn initiatief: needs, offers and answers
-                 beheer):  # Beheer: municipalities, users, matching
+                 beheer, beheer_users):  # Beheer: municipalities, users, matching
         app.include_router(area.router)
     errors.install(app)
     return app
