@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from db.models import AuditEvent, MailMessage, Municipality, User
+from db.models import AuditEvent, MailMessage, MatchingRun, Municipality, User
 from services.cli import app as cli
 from tests.test_web_auth import csrf_token, web_login
 
@@ -179,3 +179,35 @@ def test_deactivated_user_cannot_log_in_and_role_change_is_audited(client, sessi
     own = client.post(f"/beheer/gebruikers/{admin_id}/actief",
                       data={"csrftoken": token, "actief": "nee"})
     assert own.status_code == 422 and "eigen account" in own.text
+
+
+# Matching runs.
+
+def test_matching_page_shows_progress_while_a_run_works_and_the_history(client, session):
+    session.add(MatchingRun(status="done", needs_total=1200, needs_done=1200,
+                            pairs_scored=12345, proposals_written=321, seconds=3.5))
+    working = MatchingRun(status="running", needs_total=10, needs_done=4)
+    session.add(working)
+    session.commit()
+    web_login(client, email="admin@demo.koppel.nl")
+    page = client.get("/beheer/matching")
+    assert page.headers["Refresh"] == "3"
+    soup = BeautifulSoup(page.text, "html.parser")
+    bar = soup.select_one("progress")
+    assert (bar["value"], bar["max"]) == ("4", "10")
+    assert "Hulpvragen verwerkt: 4 van 10" in soup.get_text()
+    assert not soup.select("form[action='/beheer/matching']")  # no second run meanwhile
+    history = " ".join(soup.select_one("table.queue").get_text(" ").split())
+    assert "1.200 van 1.200" in history and "12.345" in history and "3,5 seconden" in history
+    working.status, working.needs_done = "done", 10
+    session.commit()
+    idle = client.get("/beheer/matching")
+    assert "Refresh" not in idle.headers and "<progress" not in idle.text
+    started = client.post("/beheer/matching",
+                          data={"csrftoken": csrf_token(client, "/beheer/matching")})
+    assert "De matchingronde is gestart." in started.text
+    session.expire_all()
+    newest = session.exec(select(MatchingRun).order_by(MatchingRun.id.desc())).first()
+    assert newest.id > working.id
+    web_login(client, email="staff@demo.koppel.nl")
+    assert client.get("/beheer/matching").status_code == 403

@@ -11,6 +11,7 @@ from core.geo import municipalities as cbs
 from core.permissions import Allowed
 from core.vocabulary import get_vocabulary
 from db.session import SessionDep
+from services.matching import service as matching
 from services.municipalities import service as municipalities
 from web.deps import render
 from web.forms import Form, form_of
@@ -101,3 +102,30 @@ def municipality_add_all(request: Request, session: SessionDep,
     done = municipalities.onboard_all(session)
     url = request.url_for("admin_municipalities").path
     return RedirectResponse(f"{url}?gedaan=alle-{len(done.added)}", status_code=303)
+
+
+RUN_STATUS = {"queued": "In de wachtrij", "running": "Bezig", "done": "Klaar",
+              "failed": "Mislukt"}
+REFRESH_SECONDS = 3
+
+
+@router.get("/matching", response_class=HTMLResponse, name="admin_matching")
+def matching_runs(request: Request, session: SessionDep, actor: Allowed("matching.run")):
+    """Start a full matching run; its progress while it works and the history of runs."""
+    runs = matching.recent_runs(session)
+    busy = [r for r in runs if r.status in ("queued", "running")]
+    response = render(request, "admin/matching.html", {
+        "runs": runs, "current": busy[0] if busy else None, "status": RUN_STATUS,
+        "started": request.query_params.get("gestart") == "1", "refresh": REFRESH_SECONDS})
+    if busy:
+        # The page reloads itself while a run works: no script needed (CSP allows none inline).
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@router.post("/matching", name="admin_matching_start")
+def matching_start(request: Request, session: SessionDep, actor: Allowed("matching.run")):
+    """Queue a full matching run."""
+    matching.start_run(session, actor)
+    return RedirectResponse(f"{request.url_for('admin_matching').path}?gestart=1",
+                            status_code=303)
