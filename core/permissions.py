@@ -121,6 +121,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "municipality.manage": {R.ADMIN: S.ANY},
     "user.manage": {R.ADMIN: S.ANY},
     "admin.home": {R.ADMIN: S.ANY},
+    "instrument.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "instrument.update": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

@@ -211,3 +211,31 @@ def test_matching_page_shows_progress_while_a_run_works_and_the_history(client, 
     assert newest.id > working.id
     web_login(client, email="staff@demo.koppel.nl")
     assert client.get("/beheer/matching").status_code == 403
+
+
+# Instruments per municipality.
+
+def test_staff_read_and_change_their_own_catalogue_admins_every_catalogue(admin, login_as,
+                                                                          session):
+    staff = login_as("staff")
+    mine = staff.get("/api/v1/instruments").json()
+    assert set(mine) == {"items", "next_cursor"} and mine["items"]
+    assert {i["municipality"] for i in mine["items"]} == {"GM0392"}
+    everything = admin.get("/api/v1/instruments", params={"limit": 200}).json()["items"]
+    assert len(everything) > len(mine["items"])
+    elsewhere = next(i for i in everything if i["municipality"] != "GM0392")
+    own = mine["items"][0]
+    changed = staff.patch(f"/api/v1/instruments/{own['id']}",
+                          json={"title": "Buurtbudget 2026", "max_amount_eur": 2500})
+    assert changed.status_code == 200
+    assert (changed.json()["title"], changed.json()["max_amount_eur"]) == \
+        ("Buurtbudget 2026", 2500)
+    assert staff.get(f"/api/v1/instruments/{own['id']}").json()["title"] == "Buurtbudget 2026"
+    assert staff.get(f"/api/v1/instruments/{elsewhere['id']}").status_code == 404
+    assert staff.patch(f"/api/v1/instruments/{elsewhere['id']}",
+                       json={"title": "Niet van mij"}).status_code == 404
+    emptied = staff.patch(f"/api/v1/instruments/{own['id']}", json={"title": None})
+    assert emptied.status_code == 422 and emptied.json()["fields"]["title"]
+    assert admin.patch(f"/api/v1/instruments/{elsewhere['id']}",
+                       json={"desk_name": "Loket Wmo"}).status_code == 200
+    assert login_as("broker").get("/api/v1/instruments").status_code == 403

@@ -19,6 +19,7 @@ from core.permissions import (
 from db.models import (
     Fund,
     Initiative,
+    Instrument,
     Match,
     MatchingRun,
     Need,
@@ -104,6 +105,9 @@ def ids(session):
         "letter_id": 999999,
         "rest": "bestaat-niet",
         "mail_id": 999999,
+        # Beheer: an unknown account, and a demo instrument.
+        "user_id": 999999,
+        "instrument_id": session.exec(select(Instrument.id)).first(),
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

@@ -25,6 +25,7 @@ from services.municipalities.routes import router as municipalities_router
 from services.outbox import relay
 from services.outbox.routes import router as outbox_router
 from services.people.routes import router as people_router
+from services.resources.instrument_routes import router as instruments_router
 from services.resources.routes import router as resources_router
 from services.system.routes import health_router
 from services.system.routes import router as system_router
@@ -94,6 +95,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(outbox_router, prefix=API_PREFIX)
     app.include_router(initiative_needs_router, prefix=API_PREFIX)  # board (D)
     app.include_router(municipalities_router, prefix=API_PREFIX)  # beheer
+    app.include_router(instruments_router, prefix=API_PREFIX)  # beheer
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

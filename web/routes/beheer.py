@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from core import nl
 from core.errors import KoppelError
@@ -25,6 +25,7 @@ class AddMunicipality(BaseModel):
     model_config = STRICT
 
     code: MunicipalityCode
+    provincie: str | None = Field(None, pattern=r"^PV\d{2}$")  # the filter to return to
 
 
 AddForm = form_of(AddMunicipality, labels={"code": "Gemeente"})
@@ -42,7 +43,8 @@ def home(request: Request, session: SessionDep, actor: Allowed("admin.home")):
 def _municipalities_page(request: Request, session, form: Form | None = None,
                          status_code: int = 200) -> HTMLResponse:
     onboarded = {m.code for m in municipalities.list_all(session)}
-    province = request.query_params.get("provincie", "")
+    province = request.query_params.get("provincie") or \
+        (form.values.get("provincie") if form else "") or ""
     provinces = cbs.provinces()
     if province not in provinces:
         province = ""
@@ -91,7 +93,8 @@ def municipality_add(request: Request, session: SessionDep,
             form.refuse(exc)
         else:
             url = request.url_for("admin_municipalities").path
-            return RedirectResponse(f"{url}?gedaan={added.code}", status_code=303)
+            back = f"&provincie={form.data.provincie}" if form.data.provincie else ""
+            return RedirectResponse(f"{url}?gedaan={added.code}{back}", status_code=303)
     return _municipalities_page(request, session, form, status_code=422)
 
 
