@@ -13,7 +13,7 @@ from pydantic import BaseModel, EmailStr
 from sqlmodel import Session, select
 
 from core.errors import NotFound, ValidationFailed
-from core.fields import STRICT, Title, code_of
+from core.fields import STRICT, MunicipalityCode, Title, code_of
 from core.nl import label
 from core.permissions import Actor, Role
 from db.models import ApiToken, Organisation, User
@@ -38,7 +38,7 @@ class Invitation(BaseModel):
     email: EmailStr
     name: Title
     role: RoleCode
-    municipality: str | None = None
+    municipality: MunicipalityCode | None = None
     organisation_id: int | None = None
 
 
