@@ -128,6 +128,13 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "fund.read": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
     "fund.list": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
     "grant.create": {R.FUND: S.ORGANISATION, R.ADMIN: S.ANY},
+    # Beheer (admin): the municipality list is public facts; onboarding and users are admin work.
+    "municipality.list": _PUBLIC,
+    "municipality.manage": {R.ADMIN: S.ANY},
+    "user.manage": {R.ADMIN: S.ANY},
+    "admin.home": {R.ADMIN: S.ANY},
+    "instrument.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "instrument.update": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

@@ -17,6 +17,7 @@ from db.session import unit_of_work
 from services import demo
 from services.auth import service
 from services.brokerage import followup
+from services.municipalities import service as municipalities
 from services.outbox import relay
 from services.outbox import service as outbox
 from services.people import retention
@@ -36,6 +37,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(tasks_app, name="tasks")
+municipality_app = typer.Typer(help="Gemeenten uit de CBS-lijst.", no_args_is_help=True)
+app.add_typer(municipality_app, name="municipality")
 
 
 @db_app.command("upgrade")
@@ -104,6 +107,34 @@ def user_first_admin(email: str = typer.Option(...),
             raise typer.Exit(1)
     user_create(email=email, password=password, role="admin", municipality=None,
                 organisation=None, name="")
+
+
+@municipality_app.command("add")
+def municipality_add(
+    code: str | None = typer.Argument(None, help="CBS code, e.g. GM0363"),
+    all_: bool = typer.Option(False, "--all", help="Every municipality of the CBS list"),
+) -> None:
+    """Onboard a municipality (or all 342) from the CBS list; adds nothing twice."""
+    if bool(code) == all_:
+        typer.echo("refused: give one CBS code or --all", err=True)
+        raise typer.Exit(2)
+    if all_:
+        with unit_of_work() as session:
+            done = municipalities.onboard_all(session)
+        typer.echo(f"municipalities: {len(done.added)} added, {done.present} already present, "
+                   f"{len(done.added) + done.present} in total")
+        return
+    try:
+        with unit_of_work() as session:
+            added = municipalities.onboard(session, code)
+            line = f"municipality {added.code} added: {added.name}"
+    except KoppelError as exc:
+        if exc.status_code == 409:
+            typer.echo(f"municipality {code.upper()} already present: nothing added")
+            return
+        typer.echo(f"refused: {exc.detail} {exc.fields}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(line)
 
 
 @retention_app.command("run")

@@ -29,6 +29,7 @@ from db.models import (
     Fund,
     FundCall,
     Initiative,
+    Instrument,
     Match,
     MatchingRun,
     Need,
@@ -116,6 +117,9 @@ def ids(session):
         "mail_id": 999999,
         "search_id": 999999,  # saved searches
         "call_id": session.exec(select(FundCall.id)).first(),  # Funds (13)
+        # Beheer: an unknown account, and a demo instrument.
+        "user_id": 999999,
+        "instrument_id": session.exec(select(Instrument.id)).first(),
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

@@ -13,6 +13,8 @@ from web.routes import (
     account,
     admin,
     auth,
+    beheer,
+    beheer_users,
     board,
     broker,
     broker_work,
@@ -51,7 +53,8 @@ def create_web_app() -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_needs, mine_volunteer,
-                 broker, broker_work, invitations, consultant, fund, searches, admin, dev):
+                 broker, broker_work, invitations, consultant, fund, searches, beheer,
+                 beheer_users, admin, dev):
         app.include_router(area.router)
     errors.install(app)
     return app

@@ -21,9 +21,11 @@ from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
+from services.municipalities.routes import router as municipalities_router
 from services.outbox import relay
 from services.outbox.routes import router as outbox_router
 from services.people.routes import router as people_router
+from services.resources.instrument_routes import router as instruments_router
 from services.resources.routes import router as resources_router
 from services.searches.routes import router as searches_router
 from services.system.routes import health_router
@@ -94,6 +96,8 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(outbox_router, prefix=API_PREFIX)
     app.include_router(initiative_needs_router, prefix=API_PREFIX)  # board (D)
     app.include_router(searches_router, prefix=API_PREFIX)  # saved searches
+    app.include_router(municipalities_router, prefix=API_PREFIX)  # beheer
+    app.include_router(instruments_router, prefix=API_PREFIX)  # beheer
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

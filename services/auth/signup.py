@@ -58,13 +58,16 @@ def password_errors(password: str, email: str, field: str = "password") -> dict[
 
 
 def municipality_for(session: Session, pc4: str, chosen: str | None) -> tuple[str | None, str]:
-    """The municipality chosen, or else the one named like the postcode's place.
+    """The municipality chosen, else the postcode's default, else the one named like its place.
 
     Returns (code, "") or (None, the Dutch reason) when it cannot be told."""
     if chosen:
         if municipalities.get(session, chosen) is None:
             return None, "kies een gemeente uit de lijst"
         return chosen, ""
+    by_default = municipalities.default_for_pc4(session, pc4)  # CBS/Kadaster boundaries
+    if by_default is not None:
+        return by_default.code, ""
     postcode = geo.lookup(pc4)
     place = postcode.place.casefold() if postcode else ""
     for municipality in municipalities.list_all(session):

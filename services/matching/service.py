@@ -45,3 +45,8 @@ def get_run(session: Session, run_id: int) -> MatchingRun:
     if run is None:
         raise NotFound(f"Run {run_id} bestaat niet.")
     return run
+
+
+def recent_runs(session: Session, limit: int = 20) -> list[MatchingRun]:
+    """The latest matching runs, newest first (beheer)."""
+    return list(session.exec(select(MatchingRun).order_by(MatchingRun.id.desc()).limit(limit)))
