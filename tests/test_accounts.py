@@ -290,3 +290,8 @@ def test_staff_made_and_demo_accounts_log_in_and_land_in_their_area(client):
                                follow_redirects=False)
         assert response.headers["location"] == area
     assert client.get("/mijn", follow_redirects=False).headers["location"] == "/broker/queue"
+    for who, area in (("admin", "/beheer"), ("fund", "/fonds"), ("consultant", "/consulent"),
+                      ("volunteer", "/mijn/vrijwilliger"), ("initiator", "/mijn/initiatief")):
+        client.cookies.clear()
+        web_login(client, f"{who}@demo.koppel.nl", "koppel-demo")
+        assert client.get("/mijn", follow_redirects=False).headers["location"] == area, who

@@ -12,7 +12,7 @@ AREAS = {
     Role.INITIATOR: "my_initiative",
     Role.VOLUNTEER: "my_volunteer",
     Role.BROKER: "broker_queue",
-    Role.ADMIN: "broker_queue",
+    Role.ADMIN: "admin_home",
     Role.CONSULTANT: "consultant_home",
     Role.FUND: "fund_home",  # Fonds (13)
 }
