@@ -38,7 +38,7 @@ def test_a_broker_saves_a_search_changes_it_and_deletes_it(site, browser):
     broker.wait_for_url(lambda url: "/login" not in url)
 
     broker.goto("/")
-    broker.get_by_label("Gemeente").select_option(label="Haarlem")
+    broker.get_by_label("Gemeente", exact=True).select_option(label="Haarlem")
     broker.get_by_role("button", name="Zoeken").click()
     broker.wait_for_url(re.compile(r"municipality=GM0392"))
     broker.get_by_label("Naam van de zoekopdracht").fill(NAME)
