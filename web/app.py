@@ -14,6 +14,7 @@ from web.routes import (
     admin,
     auth,
     beheer,
+    beheer_instruments,
     beheer_users,
     board,
     broker,
@@ -54,7 +55,7 @@ def create_web_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_needs, mine_volunteer,
                  broker, broker_work, invitations, consultant, fund, searches, beheer,
-                 beheer_users, admin, dev):
+                 beheer_users, admin, dev, beheer_instruments):
         app.include_router(area.router)
     errors.install(app)
     return app

@@ -148,3 +148,20 @@ def change_role(session: Session, actor: Actor, user_id: int, role: str) -> User
                             subject_id=user.id, purpose=change,
                             municipality_code=user.municipality_code, actor=actor)
     return user
+
+
+def page_users(session: Session, *, cursor: int | None,
+               limit: int) -> tuple[list[User], int | None]:
+    """Accounts by id after cursor, and the next cursor (keyset pages for the API)."""
+    stmt = select(User)
+    if cursor:
+        stmt = stmt.where(User.id > cursor)
+    rows = list(session.exec(stmt.order_by(User.id).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, rows[-1].id if more and rows else None
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """One account, else NotFound."""
+    return _user(session, user_id)

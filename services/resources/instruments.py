@@ -82,3 +82,11 @@ def update(session: Session, actor: Actor, instrument_id: int,
     outbox.enqueue(session, TaskName.REMATCH_FOR_RESOURCE, kind="instrument",
                    resource_id=instrument.id)
     return instrument
+
+
+def listed(session: Session, actor: Actor, municipality: str | None = None) -> list[Instrument]:
+    """The instruments the actor may read (optionally of one municipality), by title."""
+    stmt = scoped(select(Instrument), actor, "instrument.read", Instrument)
+    if municipality:
+        stmt = stmt.where(Instrument.municipality_code == municipality)
+    return list(session.exec(stmt.order_by(Instrument.municipality_code, Instrument.title)))
