@@ -19,8 +19,12 @@ from core.permissions import Actor, Role
 from db.models import ApiToken, Organisation, User
 from db.types import utcnow
 from services.audit import service as audit
-from services.auth import links, passwords, service
-from services.auth.signup import end_sessions, password_errors
+from services.auth import links, service
+from services.auth.signup import (
+    end_sessions,
+    set_password_by_link,
+    user_for_password_link,
+)
 from services.notifications import service as notifications
 
 log = logging.getLogger(__name__)
@@ -66,22 +70,13 @@ def send_invitation(session: Session, user: User) -> None:
 
 def user_for_invite(session: Session, token: str) -> User:
     """The account an invitation was made for, while nobody has chosen a password yet."""
-    payload = links.read("invite", token, INVITE_VALID)
-    user = session.get(User, payload["u"])
-    if user is None or not user.is_active or \
-            links.fingerprint(user.password_hash) != payload.get("f"):
-        raise NotFound(USED_OR_EXPIRED)
-    return user
+    return user_for_password_link(session, "invite", token, INVITE_VALID, USED_OR_EXPIRED)
 
 
 def accept(session: Session, token: str, password: str) -> User:
     """Set the first password through the invitation; the address counts as confirmed."""
     user = user_for_invite(session, token)
-    errors = password_errors(password, user.email)
-    if errors:
-        raise ValidationFailed(errors)
-    user.password_hash = passwords.hash_password(password)
-    user.email_verified_at = user.email_verified_at or utcnow()
+    set_password_by_link(user, password)
     session.flush()
     log.info("account %s accepted its invitation", user.id)
     return user

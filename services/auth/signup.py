@@ -6,6 +6,7 @@ A volunteer's profile is added by the caller through the people domain (which us
 """
 
 import logging
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -184,25 +185,37 @@ def request_reset(session: Session, email: str) -> None:
                  "hours": int(links.RESET_VALID.total_seconds() // 3600)})
 
 
-def user_for_reset(session: Session, token: str) -> User:
-    """The account a reset link was made for, while the password is still the same."""
-    payload = links.read("reset", token, links.RESET_VALID)
+def user_for_password_link(session: Session, kind: str, token: str, valid: timedelta,
+                           used_or_expired: str = USED_OR_EXPIRED) -> User:
+    """The account a reset or invitation link was made for, while its password is unchanged
+    (the link signs a fingerprint of the password hash, so it works once)."""
+    payload = links.read(kind, token, valid)
     user = session.get(User, payload["u"])
     if user is None or not user.is_active or \
             links.fingerprint(user.password_hash) != payload.get("f"):
-        raise NotFound(USED_OR_EXPIRED)
+        raise NotFound(used_or_expired)
     return user
 
 
-def reset_password(session: Session, token: str, password: str) -> User:
-    """Set a new password through a reset link; every session and token of the account ends."""
-    user = user_for_reset(session, token)
+def user_for_reset(session: Session, token: str) -> User:
+    """The account a reset link was made for, while the password is still the same."""
+    return user_for_password_link(session, "reset", token, links.RESET_VALID)
+
+
+def set_password_by_link(user: User, password: str) -> None:
+    """Check and set a password chosen through a mailed link; the address counts as confirmed."""
     errors = password_errors(password, user.email)
     if errors:
         raise ValidationFailed(errors)
     user.password_hash = passwords.hash_password(password)
     # The link reached the mailbox, so the address is confirmed too.
     user.email_verified_at = user.email_verified_at or utcnow()
+
+
+def reset_password(session: Session, token: str, password: str) -> User:
+    """Set a new password through a reset link; every session and token of the account ends."""
+    user = user_for_reset(session, token)
+    set_password_by_link(user, password)
     end_sessions(session, user.id)
     for row in session.exec(select(ApiToken).where(ApiToken.user_id == user.id)):
         row.revoked_at = row.revoked_at or utcnow()

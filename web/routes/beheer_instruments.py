@@ -4,19 +4,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, EmailStr, Field
 
 from core import nl
 from core.errors import ValidationFailed
-from core.fields import STRICT, Euro, Id, LegalForm, LongText, NeedKind, Phase, Title
+from core.fields import Id
 from core.permissions import Actor, Allowed, Scope
-from core.privacy import NoBsn
 from db.session import SessionDep
 from services.municipalities import service as municipalities
 from services.resources import instruments
 from services.resources import service as resources
 from services.resources.instruments import InstrumentUpdate
-from services.resources.schemas import Family, InstrumentCreate
+from services.resources.schemas import InstrumentCreate
 from web.deps import choices, render
 from web.forms import Form, form_of
 
@@ -29,20 +27,10 @@ DONE = {"aangemaakt": "Het instrument is aangemaakt.",
         "opgeslagen": "Het instrument is opgeslagen. Koppel zoekt opnieuw naar passende vragen."}
 
 
-class InstrumentIn(BaseModel):
-    """The edit form: every field is shown, so an emptied field clears."""
+class InstrumentIn(InstrumentCreate):
+    """The edit form: every field is shown, so an emptied field clears; the municipality is
+    chosen only when an instrument is made."""
 
-    model_config = STRICT
-
-    family: Family
-    title: Title
-    description: LongText = ""
-    need_kinds: Annotated[list[NeedKind], Field(min_length=1)]
-    phases: list[Phase] = []
-    legal_forms: list[LegalForm] = []
-    max_amount_eur: Euro | None = None
-    desk_name: Annotated[str, Field(max_length=200), NoBsn] = ""
-    desk_email: EmailStr | None = None
     active: bool = False
 
 
@@ -137,7 +125,7 @@ def instrument_save(request: Request, session: SessionDep, actor: Allowed("instr
     if form.ok:
         try:
             instruments.update(session, actor, instrument_id,
-                               InstrumentUpdate(**form.data.model_dump()))
+                               InstrumentUpdate(**form.data.model_dump(exclude={"municipality"})))
         except ValidationFailed as exc:
             form.refuse(exc)
         else:
