@@ -48,13 +48,13 @@ QUEUES = "koppel.default,koppel.matching,koppel.notifications"
 pytestmark = [pytest.mark.worker, pytest.mark.chaos]
 
 
-def wait_for(predicate, timeout: float, what: str):
+def wait_for(predicate, timeout: float, what: str, every: float = 0.25):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
-        time.sleep(0.25)
+        time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -156,7 +156,9 @@ def test_a_killed_worker_and_a_flushed_broker_lose_no_follow_on_work(world):
             name=f"Buurtinitiatief {i}", needs=[need_payload(title=f"Hulp gezocht {i}")]))
             for i in range(10)]
     assert {r.status_code for r in created} == {201}
-    wait_for(lambda: unfinished() < 17, 30, "the worker to be busy with the batch")
+    # Kill it while a few messages are still open: a fast worker must not drain the batch
+    # between the look and the kill.
+    wait_for(lambda: 3 <= unfinished() < 17, 30, "the worker to be busy with the batch", 0.02)
     worker.send_signal(signal.SIGKILL)  # mid-batch: its current task is never acknowledged
     worker.wait(timeout=10)
     redis.Redis.from_url(REDIS_URL).flushdb()  # and the broker forgets what it held
