@@ -49,3 +49,13 @@ def _refuse(value: str | None) -> str | None:
 # Every field where people type free text carries this: no BSN, and no NUL character.
 NoBsn = AfterValidator(_refuse)
 FreeText = Annotated[str, NoBsn]
+
+
+# Small numbers: a count of people or needs below this is never shown or exported as such.
+SMALL_COUNT = 5
+SMALL_LABEL = "<5"
+
+
+def suppressed(count: int) -> int | str:
+    """A count as it may be shown: below 5 (zero included) it reads "<5", so nobody stands out."""
+    return SMALL_LABEL if count < SMALL_COUNT else count
