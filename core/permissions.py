@@ -135,6 +135,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "admin.home": {R.ADMIN: S.ANY},
     "instrument.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "instrument.update": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    # Issue 16: a need's case file (timeline with personal data) and its notes.
+    "case.read": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "case.note": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

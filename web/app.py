@@ -18,6 +18,7 @@ from web.routes import (
     beheer_users,
     board,
     broker,
+    broker_cases,
     broker_work,
     consultant,
     dev,
@@ -57,5 +58,6 @@ def create_web_app() -> FastAPI:
                  broker, broker_work, invitations, consultant, fund, searches, beheer,
                  beheer_users, admin, dev, beheer_instruments):
         app.include_router(area.router)
+    app.include_router(broker_cases.router)  # issue 16
     errors.install(app)
     return app

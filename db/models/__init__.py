@@ -62,3 +62,8 @@ __all__ = [
     "SavedSearch",
     "metadata",
 ]
+
+# Issue 16: case notes on a need's case file.
+from db.models.brokerage import CaseNote  # noqa: E402
+
+__all__ += ["CaseNote"]

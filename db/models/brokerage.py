@@ -73,3 +73,22 @@ class ResidentContact(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseNote(SQLModel, table=True):
+    """A short note a broker or staff member keeps on a need's case file (personal data)."""
+
+    __tablename__ = "case_note"
+    __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),)}
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(sa_column=Column(Integer, ForeignKey("need.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    # A need of a national initiative has no municipality: only admins reach its notes.
+    municipality_code: str | None = Field(default=None, foreign_key="municipality.code",
+                                          max_length=6, index=True)
+    text: str = Field(max_length=1000)
+    # The author's account may be removed; the note stays until retention removes it.
+    by_user_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

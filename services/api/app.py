@@ -18,6 +18,7 @@ from services.audit.context import RequestIdMiddleware
 from services.audit.routes import router as audit_router
 from services.auth.routes import router as auth_router
 from services.auth.user_routes import router as users_router
+from services.brokerage.case_routes import router as case_router
 from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
@@ -100,6 +101,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(municipalities_router, prefix=API_PREFIX)  # beheer
     app.include_router(instruments_router, prefix=API_PREFIX)  # beheer
     app.include_router(users_router, prefix=API_PREFIX)  # beheer: users
+    app.include_router(case_router, prefix=API_PREFIX)  # issue 16: case file
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

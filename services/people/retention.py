@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core.config import get_settings
-from db.models import ParticipationClient, Volunteer, WebSession
+from db.models import CaseNote, ParticipationClient, Volunteer, WebSession
 from db.types import utcnow
 from services.audit import service as audit
 from services.people import service as people
@@ -22,13 +22,16 @@ class RetentionReport:
     volunteers: list[int] = field(default_factory=list)
     clients: list[int] = field(default_factory=list)
     sessions: int = 0
+    # Issue 16: brokers' case notes past their period.
+    notes: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """Human-readable summary for the CLI and the log."""
         verb = "would erase" if self.dry_run else "erased"
         return [f"{verb} {len(self.volunteers)} inactive volunteers: {self.volunteers}",
                 f"{verb} {len(self.clients)} closed clients: {self.clients}",
-                f"{verb} {self.sessions} expired web sessions"]
+                f"{verb} {self.sessions} expired web sessions",
+                f"{verb} {len(self.notes)} case notes: {self.notes}"]
 
 
 def _months_ago(now: datetime, months: int) -> datetime:
@@ -53,8 +56,17 @@ def apply(session: Session, *, dry_run: bool, now: datetime | None = None) -> Re
     report.volunteers = [v.id for v in volunteers]
     report.clients = [c.id for c in clients]
     report.sessions = len(sessions)
+    notes = session.exec(select(CaseNote).where(
+        CaseNote.created_at < _months_ago(now, settings.retention_case_note_months),
+    ).order_by(CaseNote.id)).all()
+    report.notes = [n.id for n in notes]
     if dry_run:
         return report
+    for note in notes:
+        session.delete(note)
+        audit.record_change(session, action="erase", subject_type="case_note",
+                            subject_id=note.id, purpose="bewaartermijn verstreken",
+                            municipality_code=note.municipality_code)
     for volunteer in volunteers:
         people.erase_volunteer(volunteer)
         audit.record_change(session, action="erase", subject_type="volunteer",

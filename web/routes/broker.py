@@ -10,7 +10,7 @@ from core.fields import Id
 from core.permissions import Allowed
 from core.vocabulary import get_vocabulary
 from db.session import SessionDep
-from services.brokerage import followup, review, views
+from services.brokerage import cases, followup, review, views
 from services.brokerage import service as brokerage
 from services.brokerage.schemas import Rejection
 from services.people import service as people
@@ -68,6 +68,7 @@ def broker_match(request: Request, session: SessionDep, actor: Allowed("broker.q
         "reasons": choices("rejection_reasons"), "steps": choices("escalation_ladder"),
         "ladder": brokerage.ladder(session, need.id),
         "decidable": match.status == brokerage.MatchStatus.PROPOSED,
+        "contacts": cases.contacts_of(session, actor, match, initiative),  # issue 16
     })
 
 
