@@ -281,3 +281,10 @@ def test_the_two_sides_see_each_other_only_after_acceptance(client, session, log
     mine, theirs = pages()
     assert volunteer.email in mine and volunteer.name in mine
     assert "bea@buuv.example" in theirs and "Bea Buuv" in theirs
+    # Still there once the help is done (the match moves to "Afgerond en eerder").
+    client.post(f"/i/{link}/gelukt", data={
+        "csrftoken": csrf_token(client, f"/i/{link}/gelukt"), "outcome": "succeeded"})
+    mine, theirs = pages()
+    assert volunteer.email in mine
+    past = BeautifulSoup(theirs, "html.parser").select_one(f"#koppeling-{match_id}")
+    assert "Afgerond" in past.get_text() and "bea@buuv.example" in past.get_text()
