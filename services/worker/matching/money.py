@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from services.worker.matching.encode import overlap, popcount
+from services.worker.matching.encode import popcount
 from services.worker.matching.model import Calls, Config, Instruments, Needs
-from services.worker.matching.people import same_group, theme_fit
+from services.worker.matching.people import open_overlap, same_group, theme_fit
 
 # One scale for every kind of resource (see README "Scores on one scale"): each part is a fit
 # from 0 (nothing fits) through 0.5 (nothing known either way) to 1 (all fits), and every kind's
@@ -70,7 +70,7 @@ def fund_pairs(needs: Needs, rows: np.ndarray, calls: Calls, muni_matrix: np.nda
     primary = None if needs.primary_theme is None else needs.primary_theme[need]
     parts = {
         "themes": theme_fit(needs.themes[need], calls.themes[call], primary),
-        "life_groups": overlap(needs.life_groups[need], calls.life_groups[call]),
+        "life_groups": open_overlap(needs.life_groups[need], calls.life_groups[call]),
         # Inside the range every amount fits; the centre only nudges (never above a region).
         "amount": np.where(np.isnan(amt), 0.5,
                            1 - 0.2 * np.abs(np.nan_to_num(amt) - mid) / half).astype(np.float32),

@@ -12,13 +12,17 @@ WEIGHTS = {"skills": 0.35, "themes": 0.2, "distance": 0.2, "availability": 0.15,
 
 # The primary theme carries this share of the theme fit, the other themes share the rest.
 PRIMARY_SHARE = 0.6
+OPEN_THEMES = 0.3
 
 
 def theme_fit(want: np.ndarray, have: np.ndarray, primary: np.ndarray | None) -> np.ndarray:
     """How well the resource's themes cover the need's, the primary theme weighted above the
-    others: 1 = all shared, 0.6 = only the primary one, 0.5 = the need names no theme."""
+    others: 1 = all shared, 0.6 = only the primary one, 0.5 = the need names no theme. A
+    resource naming none is open to every theme but chosen for none: 0.3, well below one
+    sharing the primary theme and above one sharing nothing."""
     if primary is None:
-        return overlap(want, have)
+        return np.where((have == 0) & (want != 0), np.float32(OPEN_THEMES), overlap(want, have)
+                        ).astype(np.float32)
     known = primary >= 0
     pbit = np.where(known, np.uint32(1) << np.maximum(primary, 0).astype(np.uint32),
                     np.uint32(0)).astype(np.uint32)
@@ -27,7 +31,13 @@ def theme_fit(want: np.ndarray, have: np.ndarray, primary: np.ndarray | None) ->
     n_rest = popcount(rest)
     rest_fit = np.where(n_rest > 0, popcount(rest & have) / np.maximum(n_rest, 1), hit)
     fit = PRIMARY_SHARE * hit + (1 - PRIMARY_SHARE) * rest_fit
-    return np.where(known & ((want & pbit) != 0), fit, overlap(want, have)).astype(np.float32)
+    fit = np.where(known & ((want & pbit) != 0), fit, overlap(want, have))
+    return np.where((have == 0) & (want != 0), np.float32(OPEN_THEMES), fit).astype(np.float32)
+
+
+def open_overlap(want: np.ndarray, have: np.ndarray) -> np.ndarray:
+    """overlap(), but neutral where the resource lists nothing (open to everything)."""
+    return np.where(have == 0, np.float32(0.5), overlap(want, have)).astype(np.float32)
 
 
 def expand_segments(starts: np.ndarray,
