@@ -9,7 +9,7 @@ from sqlmodel import select
 from bench import quality, quality_inputs, text_weights
 from core import nl
 from core.vocabulary import get_vocabulary
-from db.models import Fund, FundCall, Match
+from db.models import Fund, FundCall, Initiative, Match, Need
 from db.session import unit_of_work
 from db.types import utcnow
 from services.matching import loader
@@ -213,3 +213,20 @@ def test_new_skills_carry_dutch_labels_old_ones_stay_and_matching_uses_them():
     result = engine.run(quality_inputs.inputs_from(data), Config(method="greedy"))["volunteer"]
     best = quality.ranking(result, row, [v["id"] for v in data["volunteers"]])[0]
     assert "groceries" in next(v for v in data["volunteers"] if v["id"] == best)["skills"]
+
+
+def test_the_fund_preview_counts_amount_less_needs_only_without_a_minimum(session):
+    from services.resources import service as resources
+
+    fund = Fund(name="Preview Fonds", regions=[], need_kinds=[], min_amount_eur=0,
+                max_amount_eur=1_000_000)
+    session.add(fund)
+    session.flush()
+    open_to_all = resources.fitting_needs(session, fund)
+    fund.min_amount_eur = 1
+    with_minimum = resources.fitting_needs(session, fund)
+    amount_less = session.exec(select(Need).join(Initiative).where(
+        Initiative.published.is_(True), Need.status == "open", Need.visibility == "public",
+        Need.kind.in_(("start_grant", "structural_funding", "space")),
+        Need.amount_eur.is_(None))).all()
+    assert amount_less and open_to_all - with_minimum == len(amount_less)
