@@ -55,7 +55,7 @@ def fund_pairs(needs: Needs, rows: np.ndarray, calls: Calls, muni_matrix: np.nda
     ok &= _accepts(calls.legal_forms, needs.legal_form[rows])
     ok &= _accepts(calls.phases, needs.phase[rows])
     # A need without an amount fits only a fund without a minimum: any other fund would have
-    # to turn it down once the amount is known (the need form asks for an amount).
+    # to turn it down once the amount is known; the reason tells the initiative to state one.
     ok &= np.where(np.isnan(amount), (calls.min_amount <= 0)[None, :],
                    (amount >= calls.min_amount[None, :]) & (amount <= calls.max_amount[None, :])
                    & (amount <= calls.remaining[None, :]))
