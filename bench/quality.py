@@ -1,4 +1,9 @@
-"""Precision@5 and nDCG@5 of the engine's volunteer ranking on the labelled dev set."""
+"""Ranking quality: precision@5, nDCG@5 and coverage per resource kind on the labelled sets.
+
+`evaluate()` is the first small dev set (volunteers, hand-labelled by a broker);
+`evaluate_kinds(split)` is tests/data/quality.json (funds, volunteers and instruments, labelled by
+the written rules in tests/data/README.md). `uv run python -m bench.quality` prints both splits.
+"""
 
 import json
 import math
@@ -6,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import quality_inputs
 from core import dutch
 from core.vocabulary import get_vocabulary
 from services.matching.loader import codebook, pc4_grid
@@ -19,7 +25,10 @@ from services.worker.matching.model import (
     Volunteers,
 )
 
-DEVSET = Path(__file__).resolve().parents[1] / "tests" / "data" / "devset.json"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+DEVSET = DATA / "devset.json"
+LABELLED = DATA / "quality.json"
+RESOURCE_OF = {"volunteers": "volunteer", "funds": "fund", "instruments": "instrument"}
 
 
 def _empty_calls() -> Calls:
@@ -79,14 +88,68 @@ def evaluate(path: Path = DEVSET, k: int = 5) -> dict:
     vol_ids = [v["id"] for v in data["volunteers"]]
     precision, ndcg = [], []
     for row, need in enumerate(data["needs"]):
-        picked = result.need == row
-        order = np.argsort(-result.score[picked], kind="stable")
-        ranked = [vol_ids[i] for i in result.resource[picked][order]][:k]
-        grades = need["relevant"]
-        precision.append(sum(1 for v in ranked if v in grades) / k)
-        dcg = sum((2 ** grades.get(v, 0) - 1) / math.log2(i + 2) for i, v in enumerate(ranked))
-        ideal = sorted(grades.values(), reverse=True)[:k]
-        idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-        ndcg.append(dcg / idcg if idcg else 0.0)
+        ranked = ranking(result, row, vol_ids)[:k]
+        p, g = scores(ranked, need["relevant"], k)
+        precision.append(p)
+        ndcg.append(g)
     return {"precision5": round(float(np.mean(precision)), 3),
             "ndcg5": round(float(np.mean(ndcg)), 3), "needs": len(data["needs"])}
+
+
+def ranking(result, row: int, ids: list[str]) -> list[str]:
+    """The resources proposed for one need, best first."""
+    picked = result.need == row
+    order = np.argsort(-result.score[picked], kind="stable")
+    return [ids[i] for i in result.resource[picked][order]]
+
+
+def scores(ranked: list[str], grades: dict[str, int], k: int) -> tuple[float, float]:
+    """Precision@k (share of the top k with a grade above 0) and nDCG@k (gain 2^grade - 1)."""
+    precision = sum(1 for v in ranked[:k] if v in grades) / k
+    dcg = sum((2 ** grades.get(v, 0) - 1) / math.log2(i + 2) for i, v in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return precision, (dcg / idcg if idcg else 0.0)
+
+
+def evaluate_kinds(split: str = "dev", path: Path = LABELLED, k: int = 5) -> dict:
+    """Per resource kind on one split of the labelled set: precision@k, nDCG@k and coverage
+    (share of its needs that get at least one proposal of that kind)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    inputs = quality_inputs.inputs_from(data)
+    cfg = Config(method="greedy", k={"volunteer": k, "fund": k, "instrument": k,
+                                     "placement": k})
+    result = engine.run(inputs, cfg)
+    out = {}
+    for pool, kind in RESOURCE_OF.items():
+        ids = [r["id"] for r in data[pool]]
+        precision, ndcg, covered = [], [], []
+        for row, need in enumerate(data["needs"]):
+            if need["resource"] != pool or need["split"] != split:
+                continue
+            ranked = ranking(result[kind], row, ids)
+            p, g = scores(ranked, need["relevant"], k)
+            precision.append(p)
+            ndcg.append(g)
+            covered.append(bool(ranked))
+        out[pool] = {"precision5": round(float(np.mean(precision)), 3),
+                     "ndcg5": round(float(np.mean(ndcg)), 3),
+                     "coverage": round(float(np.mean(covered)), 3), "needs": len(ndcg)}
+    return out
+
+
+def bench_keys() -> dict:
+    """The BENCH line's quality keys, on the dev split."""
+    found = evaluate_kinds("dev")
+    keys = {}
+    for pool, figures in found.items():
+        keys[f"ndcg5_dev_{pool}"] = figures["ndcg5"]
+        keys[f"precision5_dev_{pool}"] = figures["precision5"]
+        keys[f"coverage_dev_{pool}"] = figures["coverage"]
+    return keys
+
+
+if __name__ == "__main__":
+    print("first dev set (volunteers):", evaluate())
+    for split in ("dev", "test"):
+        print(split, json.dumps(evaluate_kinds(split)))

@@ -164,6 +164,9 @@ def main() -> None:
             "gini_flow": full["flow"]["gini"], "gini_greedy": full["greedy"]["gini"],
             "precision5_dev": dev["precision5"], "ndcg5_dev": dev["ndcg5"], "cores": cores,
         }
+        kinds = quality.bench_keys()  # nDCG@5, precision@5, coverage per kind (issue 15)
+        log(f"labelled set, dev split: {kinds}")
+        bench.update(kinds)
         print("BENCH " + json.dumps(bench), flush=True)
     finally:
         if not args.keep:

@@ -7,6 +7,7 @@ Every page and e-mail renders through these (the web's Jinja filters call them),
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.provinces import PROVINCES
 from core.vocabulary import UnknownCode, get_vocabulary
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -88,6 +89,15 @@ def day_parts(parts: list[str]) -> str:
     return days[0] if days else ""
 
 
+def region(value: str) -> str:
+    """A fund's area in words: 'landelijk fonds', 'werkgebied provincie Noord-Holland'."""
+    if value == "NL":
+        return "landelijk fonds"
+    if value in PROVINCES:
+        return f"werkgebied provincie {PROVINCES[value]}"
+    return f"werkgebied gemeente {value}"
+
+
 def explain(reasons: list[dict]) -> str:
     """The Dutch explanation of a match, e.g. 'Past bij thema … · 2,4 km · beschikbaar di'."""
     out = []
@@ -104,10 +114,12 @@ def explain(reasons: list[dict]) -> str:
         elif code == "availability":
             out.append(f"beschikbaar {day_parts(value)}")
         elif code == "region":
-            out.append("landelijk fonds" if value == "NL" else f"werkgebied {value}")
+            out.append(region(value))
         elif code == "amount":
             low, high = reason["range"]
             out.append(f"bedrag {euro(value)} past ({euro(low)}–{euro(high)})")
+        elif code == "amount_missing":
+            out.append(f"geen bedrag genoemd; dit fonds geeft tot {euro(value)}")
         elif code == "call_closes":
             out.append(f"ronde sluit {day(value)}")
         elif code == "need_kind":

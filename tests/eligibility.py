@@ -75,7 +75,8 @@ def fund_ok(need: Need, initiative: Initiative, fund: Fund, call: FundCall, toda
             and _accepts(fund.phases, initiative.phase)):
         return False
     if need.amount_eur is None:
-        return True
+        # Without an amount only a fund without a minimum is a possible fit.
+        return fund.min_amount_eur <= 0
     ceiling = min(fund.max_amount_eur, call.max_grant_eur or fund.max_amount_eur)
     return fund.min_amount_eur <= need.amount_eur <= min(ceiling, remaining)
 

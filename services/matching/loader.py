@@ -121,7 +121,8 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
     for chunk in _chunks(initiative_ids):
         for ini, lens, code in _rows(session, select(
                 InitiativeLabel.initiative_id, InitiativeLabel.lens, InitiativeLabel.code)
-                .where(InitiativeLabel.initiative_id.in_(chunk))):
+                .where(InitiativeLabel.initiative_id.in_(chunk))
+                .order_by(InitiativeLabel.position)):
             labels[ini][lens].append(code)
         places_offered |= set(session.exec(select(Offer.initiative_id).where(
             Offer.initiative_id.in_(chunk), Offer.kind == "participation_place",
@@ -152,6 +153,9 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
         hours=np.array([np.nan if r[7] is None else r[7] for r in rows], dtype=np.float32),
         has_place=np.array([r[8] in places_offered for r in rows], dtype=bool),
         text=texts,
+        # The first theme of a profile is its primary one (the form lists it first).
+        primary_theme=np.array([codes.bit("themes", next(iter(labels[r[8]]["themes"]), None))
+                                for r in rows], dtype=np.int32),
     )
 
 

@@ -293,5 +293,6 @@ def fitting_needs(session: Session, fund: Fund) -> int:
         within = Need.amount_eur >= low
         if high:
             within &= Need.amount_eur <= high
-        stmt = stmt.where(or_(Need.amount_eur.is_(None), within))
+        # A need without an amount fits only a fund without a minimum (as in matching).
+        stmt = stmt.where(or_(Need.amount_eur.is_(None) if not low else false(), within))
     return session.exec(stmt).one()

@@ -53,10 +53,13 @@ def reasons_for(p: Proposals, inputs: Inputs, municipality_names: list[str],
             region = municipality_names[needs.municipality[n]]
         else:
             region = province_codes[needs.province[n]]
+        # A province stays a code here (PV27); core.nl names it in Dutch for people.
         out.append({"code": "region", "value": region})
         if not np.isnan(needs.amount[n]):
             out.append({"code": "amount", "value": float(needs.amount[n]),
                         "range": [float(calls.min_amount[r]), float(calls.max_amount[r])]})
+        else:
+            out.append({"code": "amount_missing", "value": float(calls.max_amount[r])})
         if calls.closes_on:
             out.append({"code": "call_closes", "value": calls.closes_on[r]})
     elif p.kind == "instrument":

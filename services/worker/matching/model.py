@@ -24,6 +24,9 @@ class Needs:
     hours: np.ndarray  # float32, nan = not stated
     has_place: np.ndarray  # bool: the initiative offers a participation place (no paid work)
     text: list[str]
+    # int32 bit position of the initiative's primary (first-listed) theme, -1 = none; None when
+    # the caller does not know it, so every theme counts the same.
+    primary_theme: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -67,8 +67,11 @@ def fund_ok(inputs: Inputs, n: int, c: int) -> bool:
         if criterion and not _bit(int(criterion), int(code)):
             return False
     amount = needs.amount[n]
-    return bool(np.isnan(amount) or (calls.min_amount[c] <= amount <= calls.max_amount[c]
-                                     and amount <= calls.remaining[c]))
+    if np.isnan(amount):
+        # No amount stated: only a fund without a minimum can say yes without knowing it.
+        return bool(calls.min_amount[c] <= 0)
+    return bool(calls.min_amount[c] <= amount <= calls.max_amount[c]
+                and amount <= calls.remaining[c])
 
 
 def instrument_ok(inputs: Inputs, n: int, i: int) -> bool:
@@ -117,9 +120,11 @@ def placement_ok(inputs: Inputs, n: int, c: int, cfg: Config) -> bool:
         return False
     skill_bits = inputs.codebook.code_bits("skills")
     skills = {code for code, bit in skill_bits.items() if int(needs.skills[n]) >> bit & 1}
-    for restriction, banned in (("no_heavy_lifting", {"handyman", "gardening"}),
+    contact = {"care", "events", "company_visits", "escort", "homework_help", "buddy",
+               "caregiver_respite", "sport_exercise"}
+    for restriction, banned in (("no_heavy_lifting", {"handyman", "gardening", "household"}),
                                 ("no_driving", {"transport"}),
-                                ("no_customer_contact", {"care", "events"})):
+                                ("no_customer_contact", contact)):
         if restriction in has and skills & banned:
             return False
     return bool(np.isnan(hours) or clients.capacity_hours[c] >= hours)

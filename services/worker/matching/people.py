@@ -2,12 +2,42 @@
 
 import numpy as np
 
-from services.worker.matching.encode import Codebook, overlap
+from services.worker.matching.encode import Codebook, overlap, popcount
 from services.worker.matching.grid import Grid
 from services.worker.matching.model import Clients, Config, Needs, Volunteers
 
 RADIUS_STEPS = 2048  # radius in 0.1 km units fits below this
 WEIGHTS = {"skills": 0.35, "themes": 0.2, "distance": 0.2, "availability": 0.15, "fresh": 0.1}
+
+
+# The primary theme carries this share of the theme fit, the other themes share the rest.
+PRIMARY_SHARE = 0.6
+OPEN_THEMES = 0.3
+
+
+def theme_fit(want: np.ndarray, have: np.ndarray, primary: np.ndarray | None) -> np.ndarray:
+    """How well the resource's themes cover the need's, the primary theme weighted above the
+    others: 1 = all shared, 0.6 = only the primary one, 0.5 = the need names no theme. A
+    resource naming none is open to every theme but chosen for none: 0.3, well below one
+    sharing the primary theme and above one sharing nothing."""
+    if primary is None:
+        return np.where((have == 0) & (want != 0), np.float32(OPEN_THEMES), overlap(want, have)
+                        ).astype(np.float32)
+    known = primary >= 0
+    pbit = np.where(known, np.uint32(1) << np.maximum(primary, 0).astype(np.uint32),
+                    np.uint32(0)).astype(np.uint32)
+    hit = ((have & pbit) != 0).astype(np.float32)
+    rest = want & ~pbit
+    n_rest = popcount(rest)
+    rest_fit = np.where(n_rest > 0, popcount(rest & have) / np.maximum(n_rest, 1), hit)
+    fit = PRIMARY_SHARE * hit + (1 - PRIMARY_SHARE) * rest_fit
+    fit = np.where(known & ((want & pbit) != 0), fit, overlap(want, have))
+    return np.where((have == 0) & (want != 0), np.float32(OPEN_THEMES), fit).astype(np.float32)
+
+
+def open_overlap(want: np.ndarray, have: np.ndarray) -> np.ndarray:
+    """overlap(), but neutral where the resource lists nothing (open to everything)."""
+    return np.where(have == 0, np.float32(0.5), overlap(want, have)).astype(np.float32)
 
 
 def expand_segments(starts: np.ndarray,
@@ -67,7 +97,8 @@ def volunteer_pairs(needs: Needs, rows: np.ndarray, volunteers: Volunteers,
     need, vol, dist = need[keep], vol[keep], dist[keep]
     parts = {
         "skills": overlap(needs.skills[need], volunteers.skills[vol]),
-        "themes": overlap(needs.themes[need], volunteers.themes[vol]),
+        "themes": theme_fit(needs.themes[need], volunteers.themes[vol],
+                            None if needs.primary_theme is None else needs.primary_theme[need]),
         "distance": np.exp(-dist / 5.0).astype(np.float32),
         "availability": overlap(needs.availability[need], volunteers.availability[vol]),
         "fresh": np.exp(-volunteers.idle_days[vol] / 180.0).astype(np.float32),
@@ -81,10 +112,13 @@ def _restriction_masks(codes: Codebook) -> dict[str, int]:
     day_parts = codes.code_bits("day_parts")
     evenings = codes.mask("day_parts", [c for c in day_parts if c.endswith("_evening")])
     weekends = codes.mask("day_parts", [c for c in day_parts if c[:3] in ("sat", "sun")])
+    # Skills that mean lifting, driving or dealing with people (unknown codes are ignored).
     return {"evenings": evenings, "weekends": weekends,
-            "heavy": codes.mask("skills", ["handyman", "gardening"]),
+            "heavy": codes.mask("skills", ["handyman", "gardening", "household"]),
             "driving": codes.mask("skills", ["transport"]),
-            "contact": codes.mask("skills", ["care", "events"])}
+            "contact": codes.mask("skills", ["care", "events", "company_visits", "escort",
+                                             "homework_help", "buddy", "caregiver_respite",
+                                             "sport_exercise"])}
 
 
 def client_pairs(needs: Needs, rows: np.ndarray, clients: Clients, cfg: Config,
