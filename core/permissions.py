@@ -135,6 +135,12 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "admin.home": {R.ADMIN: S.ANY},
     "instrument.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "instrument.update": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    # Issue 14: the social price list and the map (staff: their own municipality's), and the
+    # open-data files (published data only, for anyone).
+    "prices.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "prices.update": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "map.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "opendata.read": _PUBLIC,
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

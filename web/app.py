@@ -22,11 +22,13 @@ from web.routes import (
     consultant,
     dev,
     fund,
+    gemeente_prices,
     invitations,
     mine,
     mine_initiative,
     mine_needs,
     mine_volunteer,
+    open_data,
     public,
     searches,
 )
@@ -56,6 +58,8 @@ def create_web_app() -> FastAPI:
     for area in (public, board, auth, account, mine, mine_initiative, mine_needs, mine_volunteer,
                  broker, broker_work, invitations, consultant, fund, searches, beheer,
                  beheer_users, admin, dev, beheer_instruments):
+        app.include_router(area.router)
+    for area in (gemeente_prices, open_data):  # issue 14
         app.include_router(area.router)
     errors.install(app)
     return app

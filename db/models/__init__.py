@@ -62,3 +62,6 @@ __all__ = [
     "SavedSearch",
     "metadata",
 ]
+from db.models.prices import PriceEntry  # noqa: E402  (social price list)
+
+__all__ += ["PriceEntry"]
