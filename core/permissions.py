@@ -138,6 +138,12 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     # Issue 16: a need's case file (timeline with personal data) and its notes.
     "case.read": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "case.note": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    # Issue 14: the social price list and the map (staff: their own municipality's), and the
+    # open-data files (published data only, for anyone).
+    "prices.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "prices.update": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "map.read": {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    "opendata.read": _PUBLIC,
 }
 
 # Built-in routes that are not ours to declare (OpenAPI and static files).

@@ -23,11 +23,13 @@ from web.routes import (
     consultant,
     dev,
     fund,
+    gemeente_prices,
     invitations,
     mine,
     mine_initiative,
     mine_needs,
     mine_volunteer,
+    open_data,
     public,
     searches,
 )
@@ -59,5 +61,7 @@ def create_web_app() -> FastAPI:
                  beheer_users, admin, dev, beheer_instruments):
         app.include_router(area.router)
     app.include_router(broker_cases.router)  # issue 16
+    for area in (gemeente_prices, open_data):  # issue 14
+        app.include_router(area.router)
     errors.install(app)
     return app

@@ -75,3 +75,8 @@ def pc4_counts() -> dict[str, int]:
     for code in _pc4().values():
         counts[code] = counts.get(code, 0) + 1
     return counts
+
+
+def pc4_table() -> dict[str, str]:
+    """PC4 → default municipality code, every postcode (for the map's areas)."""
+    return dict(_pc4())

@@ -67,3 +67,6 @@ __all__ = [
 from db.models.brokerage import CaseNote  # noqa: E402
 
 __all__ += ["CaseNote"]
+from db.models.prices import PriceEntry  # noqa: E402  (social price list)
+
+__all__ += ["PriceEntry"]

@@ -24,6 +24,7 @@ from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
 from services.municipalities.routes import router as municipalities_router
+from services.opendata.routes import router as open_data_router  # issue 14
 from services.outbox import relay
 from services.outbox.routes import router as outbox_router
 from services.people.routes import router as people_router
@@ -102,6 +103,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(instruments_router, prefix=API_PREFIX)  # beheer
     app.include_router(users_router, prefix=API_PREFIX)  # beheer: users
     app.include_router(case_router, prefix=API_PREFIX)  # issue 16: case file
+    app.include_router(open_data_router, prefix=API_PREFIX)  # issue 14: open data
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

@@ -1,7 +1,7 @@
 """Case notes on a need's case file (issue 16).
 
 Revision ID: 0015_case_notes
-Revises: 0012_fund
+Revises: 0014_price_list
 Create Date: 2026-11-29 23:29:32.699054+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import db.types
 
 revision: str = "0015_case_notes"
-down_revision: str | None = "0012_fund"
+down_revision: str | None = "0014_price_list"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
