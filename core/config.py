@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     follow_up_after_days: int = 14
     # Days without an answer before the broker sees an invitation or follow-up as overdue.
     overdue_after_days: int = 7
+    # Days ahead the broker's start page and follow-up list show as "binnenkort" (due soon).
+    due_soon_days: int = 7
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":
