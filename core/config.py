@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # Retention per category, in months (privacy by design: nothing is kept forever).
     retention_volunteer_inactive_months: int = 24
     retention_closed_client_months: int = 24
+    # The partner's contact person on a closed referral (issue 16).
+    retention_closed_referral_months: int = 12
     # Mail: without an SMTP host (the demo) messages stay in a local outbox shown at /dev/mail.
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -9,6 +9,7 @@ from core.config import get_settings
 from db.models import ParticipationClient, Volunteer, WebSession
 from db.types import utcnow
 from services.audit import service as audit
+from services.brokerage import service as brokerage
 from services.people import service as people
 
 DAYS_PER_MONTH = 30.44
@@ -22,13 +23,16 @@ class RetentionReport:
     volunteers: list[int] = field(default_factory=list)
     clients: list[int] = field(default_factory=list)
     sessions: int = 0
+    referral_contacts: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """Human-readable summary for the CLI and the log."""
         verb = "would erase" if self.dry_run else "erased"
         return [f"{verb} {len(self.volunteers)} inactive volunteers: {self.volunteers}",
                 f"{verb} {len(self.clients)} closed clients: {self.clients}",
-                f"{verb} {self.sessions} expired web sessions"]
+                f"{verb} {self.sessions} expired web sessions",
+                f"{verb} the contact person of {len(self.referral_contacts)} closed referrals: "
+                f"{self.referral_contacts}"]
 
 
 def _months_ago(now: datetime, months: int) -> datetime:
@@ -53,6 +57,8 @@ def apply(session: Session, *, dry_run: bool, now: datetime | None = None) -> Re
     report.volunteers = [v.id for v in volunteers]
     report.clients = [c.id for c in clients]
     report.sessions = len(sessions)
+    report.referral_contacts = brokerage.erase_referral_contacts(
+        session, _months_ago(now, settings.retention_closed_referral_months), dry_run=dry_run)
     if dry_run:
         return report
     for volunteer in volunteers:
