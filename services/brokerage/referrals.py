@@ -75,9 +75,10 @@ def update(session: Session, actor: Actor, referral_id: int, data: ReferralUpdat
     if target != referral.status and target not in STEPS[referral.status]:
         raise Conflict(f"Een doorverwijzing die {STATUS_NL[referral.status]} is, kan niet "
                        f"meer {STATUS_NL[target]} worden.")
-    if target == CLOSED and not (given.get("outcome") or referral.outcome):
+    outcome = given.get("outcome", referral.outcome)
+    if target == CLOSED and not outcome:
         raise ValidationFailed({"outcome": "kies de uitkomst om af te sluiten"})
-    if "outcome" in given and given["outcome"] and target != CLOSED:
+    if outcome and target != CLOSED:
         raise ValidationFailed({"outcome": "een uitkomst hoort bij het afsluiten"})
     if "partner" in given and given["partner"] is None:
         raise ValidationFailed({"partner": "noem de partner"})
