@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     retention_closed_client_months: int = 24
     # Brokers' case notes on a need (issue 16).
     retention_case_note_months: int = 24
+    # The partner's contact person on a closed referral (issue 16).
+    retention_closed_referral_months: int = 12
     # Mail: without an SMTP host (the demo) messages stay in a local outbox shown at /dev/mail.
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -60,6 +62,8 @@ class Settings(BaseSettings):
     follow_up_after_days: int = 14
     # Days without an answer before the broker sees an invitation or follow-up as overdue.
     overdue_after_days: int = 7
+    # Days ahead the broker's start page and follow-up list show as "binnenkort" (due soon).
+    due_soon_days: int = 7
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

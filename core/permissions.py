@@ -103,6 +103,8 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "broker.on_behalf": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "broker.intake": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "referral.list": {R.BROKER: S.MUNICIPALITY, R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY},
+    # Brokers move a referral on (accepted, closed) and keep its contact person current.
+    "referral.update": {R.BROKER: S.MUNICIPALITY, R.ADMIN: S.ANY},
     "hours.log": {R.INITIATOR: S.ORGANISATION, R.VOLUNTEER: S.SELF},
     # Self-service: residents sign up, confirm, reset and run their own account.
     "auth.signup": _PUBLIC,

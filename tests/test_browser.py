@@ -24,7 +24,7 @@ def test_broker_approves_and_the_volunteer_accepts(site, browser):
     broker.fill("#f-username", "broker@demo.koppel.nl")
     broker.fill("#f-password", "koppel-demo")
     broker.keyboard.press("Enter")
-    broker.wait_for_url(f"{base}/broker/queue")  # a login lands on the own area
+    broker.wait_for_url(f"{base}/broker")  # a login lands on the own area: the start page
     assert "Ingelogd als broker@demo.koppel.nl" in broker.inner_text("header")
 
     broker.goto("/broker/queue?kind=volunteer")

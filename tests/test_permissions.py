@@ -120,6 +120,9 @@ def ids(session):
         # Beheer: an unknown account, and a demo instrument.
         "user_id": 999999,
         "instrument_id": session.exec(select(Instrument.id)).first(),
+        # Referrals and intakes that live (16): unknown ones, so every role meets a 404 or a no.
+        "referral_id": 999999,
+        "intake_id": 999999,
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

@@ -28,6 +28,9 @@ class Intake(SQLModel, table=True):
     size_professionals: str | None = Field(default=None, max_length=20)
     size_people_helped: str | None = Field(default=None, max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # An intake can be corrected later; who and when, so the history stays honest.
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 class EscalationStep(SQLModel, table=True):
@@ -59,6 +62,15 @@ class Referral(SQLModel, table=True):
     status: str = Field(default="open", max_length=20)
     by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The partner's contact person: personal data, read audited, erased by retention.
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    contact_email: str | None = Field(default=None, max_length=254)
+    outcome: str | None = Field(default=None, max_length=30)
+    outcome_note: str = Field(default="", max_length=1000)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ResidentContact(SQLModel, table=True):

@@ -2,7 +2,7 @@
 the broker must chase."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -11,7 +11,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.permissions import Actor
 from db.models import HoursLog, MailMessage, Match, Need
 from db.types import local_today, utcnow
-from services.brokerage import review, views
+from services.brokerage import referrals, review, views
 from services.brokerage.lifecycle import MatchStatus, Outcome, transition
 from services.notifications import service as notifications
 
@@ -104,7 +104,7 @@ def match_for_actor(session: Session, actor: Actor, match_id: int) -> Match:
 
 @dataclass
 class Overdue:
-    """A match the broker should chase."""
+    """A match the broker should chase (now, or soon)."""
 
     match_id: int
     initiative: str
@@ -113,35 +113,67 @@ class Overdue:
     since_days: int
     what: str
     mail_id: int | None = None  # an invitation that did not get through: send it again
+    due_at: datetime | None = None  # when waiting turns into chasing
+    need_id: int | None = None
+
+
+def _waiting(session: Session, actor: Actor) -> list[Overdue]:
+    """Every invitation and follow-up still without an answer, with the day it falls due."""
+    wait = timedelta(days=get_settings().overdue_after_days)
+    stmt = review.in_scope(actor)
+    now = utcnow()
+    invited = session.exec(stmt.where(Match.status == MatchStatus.APPROVED)).all()
+    asked = session.exec(stmt.where(Match.status == MatchStatus.ACTIVE, Match.outcome.is_(None),
+                                    Match.follow_up_sent_at.is_not(None))).all()
+    names = views.names_for_broker(session, actor, [m for m, _n, _i in [*invited, *asked]],
+                                   "nazorg")
+    failed = notifications.undelivered(session, [match.id for match, _n, _i in invited])
+    rows = []
+    for match, need, initiative in invited:
+        since = match.decided_at or match.updated_at
+        mail = failed.get(match.id)
+        rows.append(Overdue(match.id, initiative.name, need.title, names[match.id],
+                            (now - since).days,
+                            "uitnodiging niet bezorgd" if mail else "uitnodiging onbeantwoord",
+                            mail_id=mail.id if mail else None,
+                            due_at=now if mail else since + wait, need_id=need.id))
+    for match, need, initiative in asked:
+        rows.append(Overdue(match.id, initiative.name, need.title, names[match.id],
+                            (now - match.follow_up_sent_at).days, "nazorg onbeantwoord",
+                            due_at=match.follow_up_sent_at + wait, need_id=need.id))
+    return rows
 
 
 def overdue(session: Session, actor: Actor) -> list[Overdue]:
     """Invitations that did not get through, invitations nobody answered and follow-ups
-    nobody answered, oldest first."""
-    cutoff = utcnow() - timedelta(days=get_settings().overdue_after_days)
-    stmt = review.in_scope(actor)
+    nobody answered in time, oldest first."""
     now = utcnow()
-    rows = []
-    waiting = session.exec(stmt.where(Match.status == MatchStatus.APPROVED)).all()
-    failed = notifications.undelivered(session, [match.id for match, _n, _i in waiting])
-    for match, need, initiative in waiting:
-        if match.id in failed:
-            rows.append(Overdue(match.id, initiative.name, need.title,
-                                views.resource_name(session, match),
-                                (now - match.decided_at).days, "uitnodiging niet bezorgd",
-                                mail_id=failed[match.id].id))
-    for match, need, initiative in session.exec(stmt.where(
-            Match.status == MatchStatus.APPROVED, Match.decided_at < cutoff)):
-        rows.append(Overdue(match.id, initiative.name, need.title,
-                            views.resource_name(session, match),
-                            (now - match.decided_at).days, "uitnodiging onbeantwoord"))
-    for match, need, initiative in session.exec(stmt.where(
-            Match.status == MatchStatus.ACTIVE, Match.outcome.is_(None),
-            Match.follow_up_sent_at < cutoff)):
-        rows.append(Overdue(match.id, initiative.name, need.title,
-                            views.resource_name(session, match),
-                            (now - match.follow_up_sent_at).days, "nazorg onbeantwoord"))
-    return sorted(rows, key=lambda r: -r.since_days)
+    return sorted((r for r in _waiting(session, actor) if r.due_at <= now),
+                  key=lambda r: (-r.since_days, r.match_id))
+
+
+@dataclass
+class Chase:
+    """What the broker must chase now, what falls due soon, and how much waits longer."""
+
+    overdue: list[Overdue]
+    due_soon: list[Overdue]
+    later: int
+    soon_days: int
+    after_days: int
+
+
+def to_chase(session: Session, actor: Actor) -> Chase:
+    """Overdue items, and those falling due within the configured days (soonest first)."""
+    settings = get_settings()
+    now = utcnow()
+    horizon = now + timedelta(days=settings.due_soon_days)
+    rows = _waiting(session, actor)
+    late = sorted((r for r in rows if r.due_at <= now), key=lambda r: (-r.since_days, r.match_id))
+    soon = sorted((r for r in rows if now < r.due_at <= horizon),
+                  key=lambda r: (r.due_at, r.match_id))
+    return Chase(late, soon, sum(1 for r in rows if r.due_at > horizon),
+                 settings.due_soon_days, settings.overdue_after_days)
 
 
 def resend(session: Session, actor: Actor, mail_id: int) -> None:
@@ -166,3 +198,35 @@ def give_up(session: Session, actor: Actor, match_id: int) -> None:
     match, _need, _initiative = review.get_in_scope(session, actor, match_id)
     transition(match, MatchStatus.DECLINED, by=actor.user_id, note=GIVEN_UP)
     session.flush()
+
+
+@dataclass
+class OpenCase:
+    """A need the broker is working on: a match they approved, or a referral they made."""
+
+    need_id: int
+    need_title: str
+    initiative: str
+    what: str
+    since: datetime
+
+
+def my_open_cases(session: Session, actor: Actor) -> list[OpenCase]:
+    """Needs with a match this broker approved that is still running, or a referral of theirs
+    that is not closed; most recent first."""
+    cases: dict[int, OpenCase] = {}
+    for match, need, initiative in session.exec(review.in_scope(actor).where(
+            Match.decided_by == actor.user_id,
+            Match.status.in_([MatchStatus.APPROVED, MatchStatus.ACTIVE]))):
+        what = "wacht op antwoord" if match.status == MatchStatus.APPROVED else "loopt"
+        since = match.answered_at or match.decided_at or match.updated_at
+        if need.id not in cases or cases[need.id].since < since:
+            cases[need.id] = OpenCase(need.id, need.title, initiative.name, what, since)
+    for referral, need, initiative in referrals.listed(session, actor):
+        if referral.by_user_id != actor.user_id or referral.status == referrals.CLOSED:
+            continue
+        since = referral.accepted_at or referral.created_at
+        if need.id not in cases or cases[need.id].since < since:
+            what = f"doorverwezen naar {referral.partner}"
+            cases[need.id] = OpenCase(need.id, need.title, initiative.name, what, since)
+    return sorted(cases.values(), key=lambda c: (c.since, c.need_id), reverse=True)

@@ -6,8 +6,15 @@ from core.errors import ERROR_RESPONSES
 from core.fields import Id
 from core.permissions import Allowed
 from db.session import SessionDep
-from services.brokerage import followup, offers, responses
-from services.brokerage.schemas import HoursIn, HoursRead, MatchAnswer, MatchAnswered
+from services.brokerage import followup, offers, referrals, responses
+from services.brokerage.schemas import (
+    HoursIn,
+    HoursRead,
+    MatchAnswer,
+    MatchAnswered,
+    ReferralRead,
+    ReferralUpdate,
+)
 
 router = APIRouter(tags=["brokerage"], responses=ERROR_RESPONSES)
 
@@ -40,3 +47,15 @@ def offer_help(session: SessionDep, actor: Allowed("need.offer_help"), need_id: 
     and the municipality's broker see; 409 when the pair already has a match."""
     match = offers.offer_help(session, actor, need_id, data.message if data else "")
     return offers.offered_match(match)
+
+
+# Referrals that live (16): a broker moves a referral on and keeps its contact person current.
+# 200, 403, 404, 409 and 422 are declared (the router declares every error status).
+@router.patch("/referrals/{referral_id}", response_model=ReferralRead, name="api_referral_update")
+def update_referral(session: SessionDep, actor: Allowed("referral.update"), referral_id: Id,
+                    data: ReferralUpdate):
+    """Change status (open → accepted → closed), outcome and contact person; only what is sent.
+
+    Closing needs an outcome (422); a step back or out of "closed" is refused (409)."""
+    referral = referrals.update(session, actor, referral_id, data)
+    return ReferralRead.model_validate(referral, from_attributes=True)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from core.fields import (
     STRICT,
@@ -131,3 +131,39 @@ class MatchAnswered(BaseModel):
     initiative_response_reason: str | None
     initiative_response_at: datetime | None
     created_at: datetime
+
+
+ReferralStatus = code_of("referral_statuses", "status")
+ReferralOutcome = code_of("referral_outcomes", "uitkomst")
+
+
+class ReferralUpdate(BaseModel):
+    """A partial change to a referral: where it stands, how it ended, who the contact is."""
+
+    model_config = STRICT
+
+    status: ReferralStatus | None = None
+    outcome: ReferralOutcome | None = None
+    outcome_note: Annotated[str, Field(max_length=1000), NoBsn] | None = None
+    partner: Annotated[str, Field(min_length=1, max_length=200), NoBsn] | None = None
+    contact_name: Annotated[str, Field(max_length=200), NoBsn] | None = None
+    contact_phone: Phone | None = None
+    contact_email: Annotated[EmailStr, Field(max_length=254)] | None = None
+
+
+class ReferralRead(BaseModel):
+    """A referral as the API shows it (with the contact person: the read is audited)."""
+
+    id: int
+    need_id: int
+    partner: str
+    reason: str
+    status: str
+    outcome: str | None
+    outcome_note: str
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    created_at: datetime
+    accepted_at: datetime | None
+    closed_at: datetime | None

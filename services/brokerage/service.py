@@ -131,3 +131,8 @@ from services.brokerage.placements import (  # noqa: E402
 
 __all__ += ["WAITING", "Placement", "confirm_placement", "decide_placement", "own_placement",
             "placements_of", "waiting_counts"]
+
+# Referrals that live (16): retention clears the partner's contact person of closed referrals.
+from services.brokerage.referrals import erase_contacts as erase_referral_contacts  # noqa: E402
+
+__all__ += ["erase_referral_contacts"]

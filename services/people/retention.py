@@ -9,6 +9,7 @@ from core.config import get_settings
 from db.models import CaseNote, ParticipationClient, Volunteer, WebSession
 from db.types import utcnow
 from services.audit import service as audit
+from services.brokerage import service as brokerage
 from services.people import service as people
 
 DAYS_PER_MONTH = 30.44
@@ -24,6 +25,7 @@ class RetentionReport:
     sessions: int = 0
     # Issue 16: brokers' case notes past their period.
     notes: list[int] = field(default_factory=list)
+    referral_contacts: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """Human-readable summary for the CLI and the log."""
@@ -31,7 +33,9 @@ class RetentionReport:
         return [f"{verb} {len(self.volunteers)} inactive volunteers: {self.volunteers}",
                 f"{verb} {len(self.clients)} closed clients: {self.clients}",
                 f"{verb} {self.sessions} expired web sessions",
-                f"{verb} {len(self.notes)} case notes: {self.notes}"]
+                f"{verb} {len(self.notes)} case notes: {self.notes}",
+                f"{verb} the contact person of {len(self.referral_contacts)} closed referrals: "
+                f"{self.referral_contacts}"]
 
 
 def _months_ago(now: datetime, months: int) -> datetime:
@@ -60,6 +64,8 @@ def apply(session: Session, *, dry_run: bool, now: datetime | None = None) -> Re
         CaseNote.created_at < _months_ago(now, settings.retention_case_note_months),
     ).order_by(CaseNote.id)).all()
     report.notes = [n.id for n in notes]
+    report.referral_contacts = brokerage.erase_referral_contacts(
+        session, _months_ago(now, settings.retention_closed_referral_months), dry_run=dry_run)
     if dry_run:
         return report
     for note in notes:

@@ -11,7 +11,7 @@ router = APIRouter()
 AREAS = {
     Role.INITIATOR: "my_initiative",
     Role.VOLUNTEER: "my_volunteer",
-    Role.BROKER: "broker_queue",
+    Role.BROKER: "broker_start",
     Role.ADMIN: "admin_home",
     Role.CONSULTANT: "consultant_home",
     Role.FUND: "fund_home",  # Fonds (13)
