@@ -19,6 +19,11 @@ from services.worker.matching.model import (
 
 TEXT_WEIGHT = 0.15
 INSTRUMENT_TEXT_WEIGHT = 0.2
+# Steadiness: a proposal people can already see (status proposed, in the broker's queue and
+# on the initiative's page) competes with this bonus on its score, so a rematch withdraws it
+# only when it became ineligible (it is then no candidate at all) or another candidate beats
+# it by more than this margin. The stored score stays the real one.
+STEADY_MARGIN = 0.05
 
 
 def pair_keys(left_ids: np.ndarray, right_ids: np.ndarray) -> np.ndarray:
@@ -41,8 +46,20 @@ class Inputs:
     grid: Grid
     # Pairs a person already decided on, per resource kind: never proposed again.
     decided: dict[str, np.ndarray] = field(default_factory=dict)
-    # Open (approved or accepted) matches per resource id, counted as exposure.
+    # Proposals and open commitments each resource holds for needs outside this run, per
+    # resource id (per call id for funds, whose budget is per call), counted as exposure.
     open_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    # Pairs already proposed (and shown) for needs of this run, per resource kind.
+    incumbent: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def steady_bonus(kind: str, inputs: Inputs, need_ids: np.ndarray,
+                 res_ids: np.ndarray) -> np.ndarray:
+    """STEADY_MARGIN for the pairs already proposed, 0 for new ones."""
+    shown = inputs.incumbent.get(kind)
+    if shown is None or len(shown) == 0:
+        return np.zeros(len(need_ids), dtype=np.float32)
+    return (STEADY_MARGIN * np.isin(pair_keys(need_ids, res_ids), shown)).astype(np.float32)
 
 
 def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.ndarray):
@@ -53,11 +70,14 @@ def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.n
 
 
 def _shortlist(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts):
-    """Drop decided pairs and keep the best cfg.shortlist candidates per need."""
+    """Drop decided pairs and keep the best cfg.shortlist candidates per need (ranked with
+    the steadiness bonus, so a shown proposal is not cut before the assignment sees it)."""
     keep = _drop_decided(kind, inputs, inputs.needs.ids[need], res_ids[res])
     need, res, score = need[keep], res[keep], score[keep]
-    short = assign.top_k(need, score, cfg.shortlist)
-    return need[short], res[short], score[short], {k: v[keep][short] for k, v in parts.items()}
+    parts = {k: v[keep] for k, v in parts.items()}
+    parts["steady"] = steady_bonus(kind, inputs, inputs.needs.ids[need], res_ids[res])
+    short = assign.top_k(need, score + parts["steady"], cfg.shortlist)
+    return need[short], res[short], score[short], {k: v[short] for k, v in parts.items()}
 
 
 def _in_chunks(rows: np.ndarray, cfg: Config, pairs, kind: str, inputs: Inputs, res_ids):
@@ -87,20 +107,30 @@ def _assign(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, p
         similarity = text.pair_cosine(vectors, res_vectors, need, res)
         parts["text"] = similarity
         score = ((1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * similarity).astype(np.float32)
+    bonus = parts.pop("steady", np.zeros(len(need), dtype=np.float32))
+    ranked = np.minimum(score + bonus, 1).astype(np.float32)
     k = cfg.k[kind]
     if cfg.method == "greedy" or capacity is None:
-        chosen = assign.greedy(need, score, k)
+        chosen = assign.greedy(need, ranked, k)
     else:
-        opened = inputs.open_counts.get(kind, {})
-        already = np.zeros(len(res_ids), dtype=np.int64)
-        if opened:
-            lookup = {rid: i for i, rid in enumerate(res_ids.tolist())}
-            for rid, count in opened.items():
-                if rid in lookup:
-                    already[lookup[rid]] = count
-        chosen = assign.flow(need, res, score, k, capacity, already, cfg.exposure_penalty)
+        chosen = assign.flow(need, res, ranked, k, capacity,
+                             exposure(inputs.open_counts.get(kind, {}), res_ids),
+                             cfg.exposure_penalty)
     return Proposals(kind, need[chosen], res[chosen], score[chosen],
                      {k: v[chosen] for k, v in parts.items()}, pairs_scored=scored)
+
+
+def exposure(opened: dict[int, int], res_ids: np.ndarray) -> np.ndarray:
+    """What each resource row already holds elsewhere, from counts per resource id."""
+    already = np.zeros(len(res_ids), dtype=np.int64)
+    if opened:
+        keys = np.fromiter(opened, dtype=np.int64, count=len(opened))
+        values = np.fromiter(opened.values(), dtype=np.int64, count=len(opened))
+        order = np.argsort(keys)
+        at = np.clip(np.searchsorted(keys[order], res_ids), 0, len(keys) - 1)
+        hit = keys[order][at] == res_ids
+        already[hit] = values[order][at][hit]
+    return already
 
 
 def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
@@ -134,7 +164,9 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
         calls.fund_ids)
     if len(need):
         capacity = _call_capacity(calls, needs.amount[need], call, cfg)
-        result = _assign("fund", inputs, cfg, need, call, calls.fund_ids, score, parts,
+        # Exposure and capacity are per call (call ids key open_counts for funds); the
+        # decided and shown pairs were matched on fund ids above.
+        result = _assign("fund", inputs, cfg, need, call, calls.call_ids, score, parts,
                          need_vec, call_vec, capacity, scored)
         best = assign.top_k(pair_keys(needs.ids[result.need], calls.fund_ids[result.resource]),
                             result.score, 1)
@@ -153,7 +185,8 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
         similarity = text.pair_cosine(need_vec, inst_vec, need, inst)
         parts["text"] = similarity
         score = (score + INSTRUMENT_TEXT_WEIGHT * similarity).astype(np.float32)
-    chosen = assign.greedy(need, score, cfg.k["instrument"])
+    bonus = steady_bonus("instrument", inputs, needs.ids[need], inputs.instruments.ids[inst])
+    chosen = assign.greedy(need, score + bonus, cfg.k["instrument"])
     out["instrument"] = Proposals("instrument", need[chosen], inst[chosen], score[chosen],
                                   {k: v[chosen] for k, v in parts.items()},
                                   pairs_scored=len(need))
