@@ -226,8 +226,10 @@ def _column(rows: list, i: int, dtype, convert=None) -> np.ndarray:
     return np.fromiter(values, dtype=dtype, count=len(rows))
 
 
-def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
-    """Volunteers who can be asked (in a targeted run: only those near the needs)."""
+def load_volunteers(session: Session, boxes: list | None, *,
+                    band: tuple[float, float] | None = None) -> Volunteers:
+    """Volunteers who can be asked (in a targeted run: only those near the needs; in a
+    shard: only those living in its latitude band)."""
     # Read the timestamp without the UTC decorator and the code lists as JSON text: 500k rows
     # make every per-row conversion visible.
     active = type_coerce(Volunteer.last_active_at, DateTime(timezone=True))
@@ -238,7 +240,9 @@ def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
         Volunteer.erased_at.is_(None), Volunteer.pc4.is_not(None),
         # A volunteer who paused gets no new suggestions up to and including the chosen date.
         or_(Volunteer.paused_until.is_(None), Volunteer.paused_until < local_today()))
-    rows = _rows(session, _in_boxes(stmt, boxes))
+    if band is not None:
+        stmt = stmt.where(Volunteer.latitude.between(*band))
+    rows = _rows(session, _in_boxes(stmt, boxes).order_by(Volunteer.id))
     now = utcnow()
     naive_now = now.replace(tzinfo=None)
     texts: dict[str, str] = {}
@@ -358,21 +362,29 @@ def load_clients(session: Session, places: Places, munis: set[str] | None) -> Cl
 
 
 def load_inputs(session: Session, need_ids: list[int] | None, *,
-                max_radius_km: float = 25.0, today: date | None = None) -> tuple[Inputs, Places]:
-    """Everything one run needs: all open needs, or a targeted set and what is near them."""
+                max_radius_km: float = 25.0, today: date | None = None,
+                shard: bool = False) -> tuple[Inputs, Places]:
+    """Everything one run needs: all open needs, or a targeted set and what is near them.
+
+    A shard of a full run (shard=True) reads its needs, every volunteer in their latitude
+    band widened by the widest radius, and counts exposure as a full run does.
+    """
     places = Places(session)
     needs = load_needs(session, places, need_ids)
-    targeted = need_ids is not None
+    targeted = need_ids is not None and not shard
     boxes = None
     munis = None
+    if need_ids is not None:
+        munis = {places.codes[m] for m in set(needs.municipality.tolist()) if m >= 0}
     if targeted:
         # The engine's widest radius, not the data's: asking for the data's costs a scan of
         # every volunteer, and _reaches already keeps only those whose own radius reaches.
         boxes = _boxes(needs, max_radius_km)
-        munis = {places.codes[m] for m in set(needs.municipality.tolist()) if m >= 0}
+    volunteers = (load_volunteers(session, boxes) if not shard else
+                  load_volunteers(session, None, band=_band(needs, max_radius_km)))
     inputs = Inputs(
         needs=needs,
-        volunteers=load_volunteers(session, boxes),
+        volunteers=volunteers,
         calls=load_calls(session, places, today or utcnow().date()),
         instruments=load_instruments(session, places, munis),
         clients=load_clients(session, places, munis),
@@ -380,11 +392,21 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
         codebook=codebook(),
         grid=pc4_grid(),
     )
-    _load_history(session, inputs, targeted, boxes)
+    _load_history(session, inputs, targeted, need_ids if shard else None)
     return inputs, places
 
 
-def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) -> None:
+def _band(needs: Needs, radius_km: float) -> tuple[float, float]:
+    """The latitudes a volunteer who can reach one of these needs lives between."""
+    located = needs.pc4[needs.pc4 >= 0]
+    if len(located) == 0:
+        return (0.0, -1.0)
+    lat = np.degrees(pc4_grid().lat[located])
+    return float(lat.min()) - radius_km / 111.0, float(lat.max()) + radius_km / 111.0
+
+
+def _load_history(session: Session, inputs: Inputs, targeted: bool,
+                  shard_ids: list[int] | None = None) -> None:
     """Decided pairs (never proposed again), proposals already shown (kept unless clearly
     beaten) and the exposure each resource already holds elsewhere.
 
@@ -396,7 +418,8 @@ def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) 
     ids = inputs.needs.ids.tolist()
     pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
     shown: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for condition in _ids_in(session, Match.need_id, ids) if targeted else [true()]:
+    scoped = targeted or shard_ids is not None
+    for condition in _ids_in(session, Match.need_id, ids) if scoped else [true()]:
         for need_id, kind, res_id, status in _rows(session, select(
                 Match.need_id, Match.resource_kind, Match.resource_id, Match.status).where(
                 condition)):
