@@ -8,7 +8,6 @@ from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
 
-
 # The statuses that hold a resource's attention (proposed plus brokerage's OPEN statuses).
 EXPOSED = "status IN ('proposed', 'offered', 'approved', 'active')"
 
