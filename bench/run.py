@@ -136,7 +136,7 @@ def single_need_latency(dsn: str, count: int, initiatives: int, first: int = 0) 
         time.sleep(3)  # let the worker connect
         latencies, need_ids = [], []
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-            for i in range(first, first + count):
+            def post_and_wait(i: int, limit: float) -> float:
                 initiative = 1 + (i * 487) % initiatives
                 started = time.perf_counter()
                 response = client.post(f"/api/v1/initiatives/{initiative}/needs", json={
@@ -146,10 +146,16 @@ def single_need_latency(dsn: str, count: int, initiatives: int, first: int = 0) 
                 need_id = response.json()["id"]
                 need_ids.append(need_id)
                 while not client.get(f"/api/v1/needs/{need_id}/matches").json():
-                    if time.perf_counter() - started > 30:
-                        raise RuntimeError(f"need {need_id} got no matches in 30 s")
+                    if time.perf_counter() - started > limit:
+                        raise RuntimeError(f"need {need_id} got no matches in {limit:.0f} s")
                     time.sleep(0.01)
-                latencies.append((time.perf_counter() - started) * 1000)
+                return (time.perf_counter() - started) * 1000
+
+            # One need first, not counted: the worker process starting up and importing the
+            # engine is no part of a need's latency.
+            post_and_wait(first + count, 300)
+            for i in range(first, first + count):
+                latencies.append(post_and_wait(i, 60))
         latencies.sort()
         return {"p50_ms": round(statistics.median(latencies), 1),
                 "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),

@@ -4,13 +4,15 @@ import logging
 import time
 
 import redis
+from celery.signals import worker_process_init
 from sqlalchemy.exc import OperationalError
 
+from core import dutch
 from core.config import get_settings
 from db.models import MatchingRun
 from db.session import unit_of_work
 from db.types import utcnow
-from services.matching import runner, shards
+from services.matching import loader, runner, shards
 from services.outbox import service as outbox
 from services.worker.app import celery_app
 from services.worker.queues import TaskName
@@ -18,6 +20,15 @@ from services.worker.queues import TaskName
 log = logging.getLogger(__name__)
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "ignore_result": True}
+
+
+@worker_process_init.connect
+def warm_up(**_kwargs) -> None:
+    """Load what every rematch reads (the lemma dictionary takes seconds, the codebook and
+    the PC4 grid less) when a worker process starts, not in the first new need's time."""
+    dutch.normalise("vrijwilligers gezocht")
+    loader.codebook()
+    loader.pc4_grid().neighbours(25.0)
 
 
 @celery_app.task(name=TaskName.REMATCH_NEEDS, **RETRY)
