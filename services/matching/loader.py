@@ -430,23 +430,35 @@ def _load_history(session: Session, inputs: Inputs, targeted: bool,
     inputs.incumbent = {kind: pair_keys(*np.array(found, dtype=np.int64).T)
                         for kind, found in shown.items()}
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    if targeted:
-        in_scope = set(ids)
-        exposed = (*OPEN, MatchStatus.PROPOSED.value)
-        for kind, res_ids in (("volunteer", inputs.volunteers.ids),
-                              ("placement", inputs.clients.ids),
-                              ("fund", np.unique(inputs.calls.fund_ids))):
-            for condition in _ids_in(session, Match.resource_id, res_ids.tolist()):
-                for res_id, need_id, call_id in _rows(session, select(
-                        Match.resource_id, Match.need_id, Match.call_id).where(
-                        Match.resource_kind == kind, condition, Match.status.in_(exposed))):
-                    if need_id not in in_scope:
-                        counts[kind][call_id if kind == "fund" else res_id] += 1
-    else:
+    if not targeted:
         for kind, res_id, call_id, count in _rows(session, select(
                 Match.resource_kind, Match.resource_id, Match.call_id, func.count()).where(
                 Match.status.in_(OPEN),
                 Match.resource_kind.in_(("volunteer", "placement", "fund")))
                 .group_by(Match.resource_kind, Match.resource_id, Match.call_id)):
             counts[kind][call_id if kind == "fund" else res_id] += count
+    # A targeted run counts exposure once it knows its candidates: load_exposure.
+    inputs.open_counts = {k: dict(v) for k, v in counts.items()}
+
+
+def load_exposure(session: Session, inputs: Inputs, keys: dict[str, np.ndarray]) -> None:
+    """A targeted run's exposure: the proposals and open commitments each candidate (keys
+    per kind: resource ids, call ids for funds) holds for needs outside the run. Asked only
+    for the shortlisted candidates, through the partial index ix_match_exposure."""
+    in_scope = set(inputs.needs.ids.tolist())
+    exposed = (*OPEN, MatchStatus.PROPOSED.value)
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, ids in keys.items():
+        if kind == "instrument" or len(ids) == 0:
+            continue
+        wanted = set(ids.tolist())
+        if kind == "fund":  # the index is by fund; the count is per call
+            ids = np.unique(inputs.calls.fund_ids[np.isin(inputs.calls.call_ids, ids)])
+        for condition in _ids_in(session, Match.resource_id, ids.tolist()):
+            for res_id, call_id, need_id in _rows(session, select(
+                    Match.resource_id, Match.call_id, Match.need_id).where(
+                    Match.resource_kind == kind, condition, Match.status.in_(exposed))):
+                key = call_id if kind == "fund" else res_id
+                if need_id not in in_scope and key in wanted:
+                    counts[kind][key] += 1
     inputs.open_counts = {k: dict(v) for k, v in counts.items()}

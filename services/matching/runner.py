@@ -48,8 +48,14 @@ def _resource_ids(kind: str, inputs: engine.Inputs) -> tuple[np.ndarray, np.ndar
 def rematch(session: Session, need_ids: list[int] | None, *, run_id: int | None = None,
             cfg: Config | None = None) -> dict[str, int]:
     """Recompute proposals for the given needs (None: every open need) and store them."""
+    cfg = cfg or Config()
     inputs, places = loader.load_inputs(session, need_ids)
-    proposals = engine.run(inputs, cfg)
+    found = engine.candidates(inputs, cfg)
+    if need_ids is not None:
+        loader.load_exposure(session, inputs, {kind: np.unique(c.key)
+                                               for kind, c in found.items()})
+    chosen = engine.choose(engine.pooled(inputs, found, cfg), cfg)
+    proposals = engine.proposals(inputs, found, chosen)
     return store(session, inputs, places, proposals, need_ids, run_id)
 
 
