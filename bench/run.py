@@ -61,14 +61,20 @@ def celery_full_rematch(dsn: str, workers: int, timeout: float = 1800) -> float:
     koppel = [sys.executable, "-m", "services.cli"]
     logs = ROOT / "var"
     logs.mkdir(exist_ok=True)
+    log_file = logs / f"bench-worker-{workers}.log"
     worker = subprocess.Popen(koppel + ["worker", "--concurrency", str(workers)], cwd=ROOT,
-                              env=_worker_env(dsn, workers),
-                              stdout=(logs / f"bench-worker-{workers}.log").open("w"),
+                              env=_worker_env(dsn, workers), stdout=log_file.open("w"),
                               stderr=subprocess.STDOUT)
     try:
         from celery import Celery
 
-        time.sleep(3)  # let the worker connect and import the engine
+        # Time the rematch, not the worker starting: wait until it says it is ready.
+        deadline = time.monotonic() + 300
+        while " ready." not in log_file.read_text(errors="replace"):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise RuntimeError(f"worker with {workers} processes did not start")
+            time.sleep(0.2)
+        time.sleep(1)
         with psycopg.connect(dsn, autocommit=True) as conn:
             run_id = conn.execute(
                 "INSERT INTO matching_run (kind, status, needs_total, needs_done, pairs_scored,"
