@@ -35,9 +35,12 @@ services:
 	@bash scripts/ensure-services.sh
 
 # National-scale matching figures (not part of `make test`); SCALE=0.1 for a quick run.
+# `make bench WORKERS=2` also runs the full rematch in 2 shards on 2 worker processes; the
+# bench uses 1 unless WORKERS is given (loadtest's default below is for its servers).
 SCALE ?= 1.0
+BENCH_WORKERS = $(if $(filter command line environment,$(origin WORKERS)),$(WORKERS),1)
 bench: install-dev services
-	$(RUN) python -m bench.run --scale $(SCALE)
+	$(RUN) python -m bench.run --scale $(SCALE) --workers $(BENCH_WORKERS)
 
 # People against `koppel serve` on PostgreSQL (not part of `make test`); last line LOAD {json}.
 USERS ?= 50

@@ -47,7 +47,67 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def single_need_latency(dsn: str, count: int, initiatives: int) -> dict:
+def _worker_env(dsn: str, shards: int = 1) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
+    env |= {"KOPPEL_ENV": "production", "KOPPEL_SECRET_KEY": secrets.token_urlsafe(32)}
+    return env | {"KOPPEL_DATABASE_URL": dsn, "KOPPEL_REDIS_URL": REDIS_URL,
+                  "KOPPEL_MATCHING_SHARDS": str(shards)}
+
+
+def celery_full_rematch(dsn: str, workers: int, timeout: float = 1800) -> float:
+    """Wall seconds of one full rematch run by `workers` worker processes on Redis (in as
+    many shards), from queueing the task to the run recorded as done."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    koppel = [sys.executable, "-m", "services.cli"]
+    logs = ROOT / "var"
+    logs.mkdir(exist_ok=True)
+    log_file = logs / f"bench-worker-{workers}.log"
+    worker = subprocess.Popen(koppel + ["worker", "--concurrency", str(workers)], cwd=ROOT,
+                              env=_worker_env(dsn, workers), stdout=log_file.open("w"),
+                              stderr=subprocess.STDOUT)
+    try:
+        from celery import Celery
+
+        # Time the rematch, not the worker starting: wait until it says it is ready.
+        deadline = time.monotonic() + 300
+        while " ready." not in log_file.read_text(errors="replace"):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise RuntimeError(f"worker with {workers} processes did not start")
+            time.sleep(0.2)
+        time.sleep(1)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            run_id = conn.execute(
+                "INSERT INTO matching_run (kind, status, needs_total, needs_done, pairs_scored,"
+                " proposals_written, created_at) VALUES ('bench', 'queued', 0, 0, 0, 0, now())"
+                " RETURNING id").fetchone()[0]
+            started = time.perf_counter()
+            Celery(broker=REDIS_URL).send_task(
+                "matching.full_rematch", kwargs={"run_id": run_id, "shard_count": workers},
+                queue="koppel.matching")
+            while True:
+                status, error = conn.execute("SELECT status, error FROM matching_run WHERE id = "
+                                             "%s", (run_id,)).fetchone()
+                if status == "done":
+                    return time.perf_counter() - started
+                if status == "failed" or time.perf_counter() - started > timeout:
+                    raise RuntimeError(f"full rematch on {workers} workers: {status} {error}")
+                time.sleep(0.1)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def proposals_of(dsn: str, need_ids: list[int]) -> set[tuple]:
+    with psycopg.connect(dsn) as conn:
+        return set(conn.execute("SELECT need_id, resource_kind, resource_id FROM match WHERE "
+                                "status = 'proposed' AND need_id = ANY(%s)",
+                                (need_ids,)).fetchall())
+
+
+def single_need_latency(dsn: str, count: int, initiatives: int, first: int = 0) -> dict:
     """POST a need through the API and time until its matches can be read (real worker)."""
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
@@ -80,9 +140,9 @@ def single_need_latency(dsn: str, count: int, initiatives: int) -> dict:
                 raise RuntimeError("API did not start")
             time.sleep(0.2)
         time.sleep(3)  # let the worker connect
-        latencies = []
+        latencies, need_ids = [], []
         with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-            for i in range(count):
+            def post_and_wait(i: int, limit: float) -> float:
                 initiative = 1 + (i * 487) % initiatives
                 started = time.perf_counter()
                 response = client.post(f"/api/v1/initiatives/{initiative}/needs", json={
@@ -90,15 +150,22 @@ def single_need_latency(dsn: str, count: int, initiatives: int) -> dict:
                     "skills": ["cooking", "transport"], "hours_per_week": 3})
                 response.raise_for_status()
                 need_id = response.json()["id"]
+                need_ids.append(need_id)
                 while not client.get(f"/api/v1/needs/{need_id}/matches").json():
-                    if time.perf_counter() - started > 30:
-                        raise RuntimeError(f"need {need_id} got no matches in 30 s")
+                    if time.perf_counter() - started > limit:
+                        raise RuntimeError(f"need {need_id} got no matches in {limit:.0f} s")
                     time.sleep(0.01)
-                latencies.append((time.perf_counter() - started) * 1000)
+                return (time.perf_counter() - started) * 1000
+
+            # One need first, not counted: the worker process starting up and importing the
+            # engine is no part of a need's latency.
+            post_and_wait(first + count, 300)
+            for i in range(first, first + count):
+                latencies.append(post_and_wait(i, 60))
         latencies.sort()
         return {"p50_ms": round(statistics.median(latencies), 1),
                 "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-                "count": len(latencies)}
+                "count": len(latencies), "need_ids": need_ids}
     finally:
         for proc in (api, worker):
             proc.terminate()
@@ -113,6 +180,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of national size")
     parser.add_argument("--latency-needs", type=int, default=100)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes (and shards) for the scale-out figure")
     args = parser.parse_args()
     cores = os.cpu_count()
     name, dsn = fresh_database()
@@ -125,6 +194,10 @@ def main() -> None:
         started = time.perf_counter()
         sizes = synthetic.generate(dsn, scale=args.scale)
         log(f"generated and loaded with COPY in {time.perf_counter() - started:.1f} s: {sizes}")
+        fresh = single_need_latency(dsn, max(args.latency_needs // 4, 5), sizes["initiatives"],
+                                    first=10_000)
+        log(f"single new need on the freshly loaded database: p50 {fresh['p50_ms']} ms, p95 "
+            f"{fresh['p95_ms']} ms over {fresh['count']} needs")
         full = json.loads(subprocess.run(
             [sys.executable, "-m", "bench.full_run",
              dsn.replace("postgresql://", "postgresql+psycopg://", 1)],
@@ -152,7 +225,21 @@ def main() -> None:
         latency = single_need_latency(dsn, args.latency_needs, sizes["initiatives"])
         log(f"single new need, POST to matches readable via Celery on Redis: p50 "
             f"{latency['p50_ms']} ms, p95 {latency['p95_ms']} ms over {latency['count']} needs")
-        log(f"cores: {cores}")
+        # The next full runs: one worker process, then `--workers` processes in as many
+        # shards. Proposals the targeted rematches above made visible should survive them.
+        visible = proposals_of(dsn, latency["need_ids"])
+        one = celery_full_rematch(dsn, 1)
+        kept = proposals_of(dsn, latency["need_ids"])
+        stability = round(len(visible & kept) / max(len(visible), 1), 4)
+        log(f"full rematch on 1 worker process: {one:.1f} s; stability {stability:.1%} of "
+            f"{len(visible)} proposals visible after targeted rematches survive it")
+        speedup = 1.0
+        if args.workers > 1:
+            many = celery_full_rematch(dsn, args.workers)
+            speedup = round(one / many, 2)
+            log(f"full rematch on {args.workers} worker processes ({args.workers} shards): "
+                f"{many:.1f} s, {speedup}x the speed of one")
+        log(f"cores: {cores}, load average {os.getloadavg()}")
         bench = {
             "full_rematch_s": full["full_rematch_s"], "peak_rss_mib": full["peak_rss_mib"],
             "pairs_per_s": full["pairs_per_s"], "baseline_pairs_per_s": base["pairs_per_s"],
@@ -163,6 +250,10 @@ def main() -> None:
             "max_open_per_volunteer_greedy": full["greedy"]["max_open"],
             "gini_flow": full["flow"]["gini"], "gini_greedy": full["greedy"]["gini"],
             "precision5_dev": dev["precision5"], "ndcg5_dev": dev["ndcg5"], "cores": cores,
+            "stability": stability, "workers": args.workers, "speedup_vs_1_worker": speedup,
+            "single_need_fresh_p50_ms": fresh["p50_ms"],
+            "single_need_fresh_p95_ms": fresh["p95_ms"],
+            "load_s": full["load_s"], "engine_s": full["engine_s"], "store_s": full["store_s"],
         }
         kinds = quality.bench_keys()  # nDCG@5, precision@5, coverage per kind (issue 15)
         log(f"labelled set, dev split: {kinds}")

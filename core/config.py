@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     db_connect_timeout: int = 3
     # The largest request body accepted (a profile with its needs is a few kilobytes).
     max_body_bytes: int = 1_000_000
+    # Shards of a full rematch, each a task for its own worker process (run at least as many
+    # matching worker processes); 1 runs it in one process.
+    matching_shards: int = 1
     log_level: str = "INFO"
     # How long an unpublished outbox row may wait before the periodic relay picks it up.
     outbox_grace_seconds: int = 30

@@ -3,10 +3,13 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
+
+# The statuses that hold a resource's attention (proposed plus brokerage's OPEN statuses).
+EXPOSED = "status IN ('proposed', 'offered', 'approved', 'active')"
 
 
 class Match(SQLModel, table=True):
@@ -16,6 +19,11 @@ class Match(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("need_id", "resource_kind", "resource_id", name="uq_match_pair"),
         Index("ix_match_resource", "resource_kind", "resource_id", "status"),
+        # A targeted rematch counts each candidate's proposals and open commitments: an
+        # index-only scan over the rows that still count (decided-against rows are most rows).
+        Index("ix_match_exposure", "resource_kind", "resource_id",
+              postgresql_include=["need_id", "call_id"], postgresql_where=text(EXPOSED),
+              sqlite_where=text(EXPOSED)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

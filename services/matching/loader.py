@@ -1,11 +1,26 @@
 """Load the engine's arrays from the database (Core queries: fast enough for national scale)."""
 
+import json
 from collections import defaultdict
 from datetime import date
 from functools import cache
+from types import SimpleNamespace
 
 import numpy as np
-from sqlalchemy import ARRAY, DateTime, Integer, and_, any_, cast, false, func, or_, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    any_,
+    cast,
+    false,
+    func,
+    or_,
+    true,
+    type_coerce,
+)
 from sqlmodel import Session, select
 
 from core import dutch, geo
@@ -24,7 +39,7 @@ from db.models import (
     Volunteer,
 )
 from db.types import local_today, utcnow
-from services.brokerage.service import DECIDED, OPEN, MatchStatus
+from services.brokerage.service import OPEN, MatchStatus
 from services.initiatives import service as initiatives
 from services.worker.matching.encode import Codebook
 from services.worker.matching.engine import Inputs, pair_keys
@@ -132,7 +147,9 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
     for r in rows:
         key = (r[1], r[2], r[3], tuple(r[4] or ()))
         if key not in vocab_text:
-            need = Need(kind=r[1], title=r[2], description=r[3], skills=list(r[4] or ()))
+            # need_text reads four attributes; a table object costs ~1 ms to build.
+            need = SimpleNamespace(kind=r[1], title=r[2], description=r[3],
+                                   skills=list(r[4] or ()))
             vocab_text[key] = dutch.normalise(" ".join(initiatives.need_text(need)))
         texts.append(vocab_text[key])
     return Needs(
@@ -194,31 +211,55 @@ def _in_boxes(stmt, boxes):
                                      for a, b, c, d, y, x in boxes]))
 
 
-def load_volunteers(session: Session, boxes: list | None) -> Volunteers:
-    """Volunteers who can be asked (in a targeted run: only those near the needs)."""
+def _masker(lens: str):
+    """JSON text of a code list → its bit mask, decoded once per distinct text: a national
+    run reads 500k lists but only a few thousand distinct ones."""
     codes = codebook()
-    # Read the timestamp without the UTC decorator: 500k rows make its per-row cost visible.
+    seen: dict[str, int] = {}
+
+    def mask(raw: str | None) -> int:
+        found = seen.get(raw)
+        if found is None:
+            found = seen[raw] = codes.mask(lens, json.loads(raw) if raw else [])
+        return found
+    return mask
+
+
+def _column(rows: list, i: int, dtype, convert=None) -> np.ndarray:
+    values = (r[i] for r in rows) if convert is None else (convert(r[i]) for r in rows)
+    return np.fromiter(values, dtype=dtype, count=len(rows))
+
+
+def load_volunteers(session: Session, boxes: list | None, *,
+                    band: tuple[float, float] | None = None) -> Volunteers:
+    """Volunteers who can be asked (in a targeted run: only those near the needs; in a
+    shard: only those living in its latitude band)."""
+    # Read the timestamp without the UTC decorator and the code lists as JSON text: 500k rows
+    # make every per-row conversion visible.
     active = type_coerce(Volunteer.last_active_at, DateTime(timezone=True))
-    stmt = select(Volunteer.id, Volunteer.pc4, Volunteer.radius_km, Volunteer.availability,
-                  Volunteer.skills, Volunteer.themes, Volunteer.hours_per_week,
+    stmt = select(Volunteer.id, Volunteer.pc4, Volunteer.radius_km,
+                  cast(Volunteer.availability, String), cast(Volunteer.skills, String),
+                  cast(Volunteer.themes, String), Volunteer.hours_per_week,
                   active, Volunteer.about).where(
         Volunteer.erased_at.is_(None), Volunteer.pc4.is_not(None),
         # A volunteer who paused gets no new suggestions up to and including the chosen date.
         or_(Volunteer.paused_until.is_(None), Volunteer.paused_until < local_today()))
-    rows = _rows(session, _in_boxes(stmt, boxes))
+    if band is not None:
+        stmt = stmt.where(Volunteer.latitude.between(*band))
+    rows = _rows(session, _in_boxes(stmt, boxes).order_by(Volunteer.id))
     now = utcnow()
     naive_now = now.replace(tzinfo=None)
     texts: dict[str, str] = {}
     return Volunteers(
-        ids=np.array([r[0] for r in rows], dtype=np.int64),
+        ids=_column(rows, 0, np.int64),
         pc4=pc4_grid().indexes([r[1] for r in rows]),
-        radius_km=np.array([r[2] for r in rows], dtype=np.float32),
-        availability=np.array([codes.mask("day_parts", r[3]) for r in rows], dtype=np.uint32),
-        skills=np.array([codes.mask("skills", r[4]) for r in rows], dtype=np.uint32),
-        themes=np.array([codes.mask("themes", r[5]) for r in rows], dtype=np.uint32),
-        hours=np.array([r[6] for r in rows], dtype=np.float32),
-        idle_days=np.array([((now if r[7].tzinfo else naive_now) - r[7]).days for r in rows],
-                           dtype=np.float32),
+        radius_km=_column(rows, 2, np.float32),
+        availability=_column(rows, 3, np.uint32, _masker("day_parts")),
+        skills=_column(rows, 4, np.uint32, _masker("skills")),
+        themes=_column(rows, 5, np.uint32, _masker("themes")),
+        hours=_column(rows, 6, np.float32),
+        idle_days=_column(rows, 7, np.float32,
+                          lambda t: ((now if t.tzinfo else naive_now) - t).days),
         text=[texts.setdefault(r[8], dutch.normalise(r[8])) if r[8] else "" for r in rows],
     )
 
@@ -306,39 +347,48 @@ def load_instruments(session: Session, places: Places, munis: set[str] | None) -
 def load_clients(session: Session, places: Places, munis: set[str] | None) -> Clients:
     """Open, unerased client records (optionally of some municipalities)."""
     codes = codebook()
-    stmt = select(ParticipationClient).where(ParticipationClient.erased_at.is_(None),
-                                             ParticipationClient.closed_at.is_(None))
+    c = ParticipationClient
+    stmt = select(c.id, c.municipality_code, c.pc4, c.restrictions, c.skills, c.availability,
+                  c.capacity_hours_per_week).where(c.erased_at.is_(None), c.closed_at.is_(None))
     if munis is not None:
-        stmt = stmt.where(ParticipationClient.municipality_code.in_(sorted(munis) or ["-"]))
-    rows = session.exec(stmt.order_by(ParticipationClient.id)).all()
+        stmt = stmt.where(c.municipality_code.in_(sorted(munis) or ["-"]))
+    rows = _rows(session, stmt.order_by(c.id))
     return Clients(
-        ids=np.array([c.id for c in rows], dtype=np.int64),
-        municipality=np.array([places.muni(c.municipality_code) for c in rows], dtype=np.int32),
-        pc4=pc4_grid().indexes([c.pc4 for c in rows]),
-        restrictions=np.array([codes.mask("client_restrictions", c.restrictions) for c in rows],
-                              dtype=np.uint32),
-        skills=np.array([codes.mask("skills", c.skills) for c in rows], dtype=np.uint32),
-        availability=np.array([codes.mask("day_parts", c.availability) for c in rows],
-                              dtype=np.uint32),
-        capacity_hours=np.array([c.capacity_hours_per_week for c in rows], dtype=np.float32),
+        ids=_column(rows, 0, np.int64),
+        municipality=_column(rows, 1, np.int32, places.muni),
+        pc4=pc4_grid().indexes([r[2] for r in rows]),
+        restrictions=_column(rows, 3, np.uint32,
+                             lambda v: codes.mask("client_restrictions", v)),
+        skills=_column(rows, 4, np.uint32, lambda v: codes.mask("skills", v)),
+        availability=_column(rows, 5, np.uint32, lambda v: codes.mask("day_parts", v)),
+        capacity_hours=_column(rows, 6, np.float32),
     )
 
 
 def load_inputs(session: Session, need_ids: list[int] | None, *,
-                max_radius_km: float = 25.0, today: date | None = None) -> tuple[Inputs, Places]:
-    """Everything one run needs: all open needs, or a targeted set and what is near them."""
+                max_radius_km: float = 25.0, today: date | None = None,
+                shard: bool = False) -> tuple[Inputs, Places]:
+    """Everything one run needs: all open needs, or a targeted set and what is near them.
+
+    A shard of a full run (shard=True) reads its needs, every volunteer in their latitude
+    band widened by the widest radius, and counts exposure as a full run does.
+    """
     places = Places(session)
     needs = load_needs(session, places, need_ids)
-    targeted = need_ids is not None
+    targeted = need_ids is not None and not shard
     boxes = None
     munis = None
-    if targeted:
-        widest = _rows(session, select(func.max(Volunteer.radius_km)))[0][0] or 0.0
-        boxes = _boxes(needs, min(max_radius_km, float(widest)))
+    if need_ids is not None:
         munis = {places.codes[m] for m in set(needs.municipality.tolist()) if m >= 0}
+    if targeted:
+        # The engine's widest radius, not the data's: asking for the data's costs a scan of
+        # every volunteer, and _reaches already keeps only those whose own radius reaches.
+        boxes = _boxes(needs, max_radius_km)
+    volunteers = (load_volunteers(session, boxes) if not shard else
+                  load_volunteers(session, None, band=_band(needs, max_radius_km)))
     inputs = Inputs(
         needs=needs,
-        volunteers=load_volunteers(session, boxes),
+        volunteers=volunteers,
         calls=load_calls(session, places, today or utcnow().date()),
         instruments=load_instruments(session, places, munis),
         clients=load_clients(session, places, munis),
@@ -346,40 +396,73 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
         codebook=codebook(),
         grid=pc4_grid(),
     )
-    _load_history(session, inputs, targeted, boxes)
+    _load_history(session, inputs, targeted, need_ids if shard else None)
     return inputs, places
 
 
-def _load_history(session: Session, inputs: Inputs, targeted: bool, boxes=None) -> None:
-    """Decided pairs (never proposed again) and exposure already held by each resource."""
+def _band(needs: Needs, radius_km: float) -> tuple[float, float]:
+    """The latitudes a volunteer who can reach one of these needs lives between."""
+    located = needs.pc4[needs.pc4 >= 0]
+    if len(located) == 0:
+        return (0.0, -1.0)
+    lat = np.degrees(pc4_grid().lat[located])
+    return float(lat.min()) - radius_km / 111.0, float(lat.max()) + radius_km / 111.0
+
+
+def _load_history(session: Session, inputs: Inputs, targeted: bool,
+                  shard_ids: list[int] | None = None) -> None:
+    """Decided pairs (never proposed again), proposals already shown (kept unless clearly
+    beaten) and the exposure each resource already holds elsewhere.
+
+    Both kinds of run count the same thing: every proposal and open commitment a resource
+    holds for needs outside this run. A full run recomputes every proposal, so only the open
+    commitments remain outside it; a targeted run keeps other needs' proposals, so they count.
+    Funds are counted per call, the unit whose budget caps them.
+    """
     ids = inputs.needs.ids.tolist()
     pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for condition in _ids_in(session, Match.need_id, ids):
-        for need_id, kind, res_id in _rows(session, select(
-                Match.need_id, Match.resource_kind, Match.resource_id).where(
-                condition, Match.status.in_(DECIDED))):
-            pairs[kind].append((need_id, res_id))
+    shown: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    scoped = targeted or shard_ids is not None
+    for condition in _ids_in(session, Match.need_id, ids) if scoped else [true()]:
+        for need_id, kind, res_id, status in _rows(session, select(
+                Match.need_id, Match.resource_kind, Match.resource_id, Match.status).where(
+                condition)):
+            (shown if status == MatchStatus.PROPOSED.value else pairs)[kind].append(
+                (need_id, res_id))
     inputs.decided = {kind: pair_keys(*np.array(found, dtype=np.int64).T)
                       for kind, found in pairs.items()}
+    inputs.incumbent = {kind: pair_keys(*np.array(found, dtype=np.int64).T)
+                        for kind, found in shown.items()}
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    if targeted:
-        # The proposals of other needs stay, so they count as exposure too; look only at the
-        # resources this run can propose.
-        in_scope = set(ids)
-        statuses = (*OPEN, MatchStatus.PROPOSED.value)
-        for kind, res_ids in (("volunteer", inputs.volunteers.ids),
-                              ("placement", inputs.clients.ids)):
-            for condition in _ids_in(session, Match.resource_id, res_ids.tolist()):
-                for res_id, need_id in _rows(session, select(Match.resource_id, Match.need_id)
-                                             .where(Match.resource_kind == kind, condition,
-                                                    Match.status.in_(statuses))):
-                    if need_id not in in_scope:
-                        counts[kind][res_id] += 1
-    else:
-        for kind, res_id, count in _rows(session, select(
-                Match.resource_kind, Match.resource_id, func.count()).where(
+    if not targeted:
+        for kind, res_id, call_id, count in _rows(session, select(
+                Match.resource_kind, Match.resource_id, Match.call_id, func.count()).where(
                 Match.status.in_(OPEN),
-                Match.resource_kind.in_(("volunteer", "placement")))
-                .group_by(Match.resource_kind, Match.resource_id)):
-            counts[kind][res_id] = count
+                Match.resource_kind.in_(("volunteer", "placement", "fund")))
+                .group_by(Match.resource_kind, Match.resource_id, Match.call_id)):
+            counts[kind][call_id if kind == "fund" else res_id] += count
+    # A targeted run counts exposure once it knows its candidates: load_exposure.
+    inputs.open_counts = {k: dict(v) for k, v in counts.items()}
+
+
+def load_exposure(session: Session, inputs: Inputs, keys: dict[str, np.ndarray]) -> None:
+    """A targeted run's exposure: the proposals and open commitments each candidate (keys
+    per kind: resource ids, call ids for funds) holds for needs outside the run. Asked only
+    for the shortlisted candidates, through the partial index ix_match_exposure."""
+    in_scope = set(inputs.needs.ids.tolist())
+    exposed = (*OPEN, MatchStatus.PROPOSED.value)
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, ids in keys.items():
+        if kind == "instrument" or len(ids) == 0:
+            continue
+        wanted = set(ids.tolist())
+        if kind == "fund":  # the index is by fund; the count is per call
+            ids = np.unique(inputs.calls.fund_ids[np.isin(inputs.calls.call_ids, ids)])
+        for condition in _ids_in(session, Match.resource_id, ids.tolist()):
+            for res_id, call_id, need_id in _rows(session, select(
+                    Match.resource_id, Match.call_id, Match.need_id).where(
+                    Match.resource_kind == kind, condition, Match.status.in_(exposed))):
+                key = call_id if kind == "fund" else res_id
+                if need_id not in in_scope and key in wanted:
+                    counts[kind][key] += 1
     inputs.open_counts = {k: dict(v) for k, v in counts.items()}

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, text, update
 from sqlmodel import Session, select
 
 from core import geo, nl
@@ -48,8 +48,14 @@ def _resource_ids(kind: str, inputs: engine.Inputs) -> tuple[np.ndarray, np.ndar
 def rematch(session: Session, need_ids: list[int] | None, *, run_id: int | None = None,
             cfg: Config | None = None) -> dict[str, int]:
     """Recompute proposals for the given needs (None: every open need) and store them."""
+    cfg = cfg or Config()
     inputs, places = loader.load_inputs(session, need_ids)
-    proposals = engine.run(inputs, cfg)
+    found = engine.candidates(inputs, cfg)
+    if need_ids is not None:
+        loader.load_exposure(session, inputs, {kind: np.unique(c.key)
+                                               for kind, c in found.items()})
+    chosen = engine.choose(engine.pooled(inputs, found, cfg), cfg)
+    proposals = engine.proposals(inputs, found, chosen)
     return store(session, inputs, places, proposals, need_ids, run_id)
 
 
@@ -67,9 +73,19 @@ def store(session: Session, inputs: engine.Inputs, places: loader.Places,
                           "call_id": int(call_ids[p.resource[i]]) if call_ids is not None
                           else None}
     written = _persist(session, need_ids, fresh, run_id)
+    if need_ids is None or len(need_ids) > loader.IN_CHUNK:
+        refresh_statistics(session)
     return {"needs": len(inputs.needs),
             "pairs_scored": sum(p.pairs_scored for p in proposals.values()),
             "proposals": len(fresh), "written": written}
+
+
+def refresh_statistics(session: Session) -> None:
+    """After a bulk write, let PostgreSQL's planner see the match table as it now is: with
+    the statistics of an empty table it reads every match to count one volunteer's."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.flush()
+        session.execute(text("ANALYZE match"))
 
 
 def _existing(session: Session, need_ids: list[int] | None) -> list:
@@ -176,29 +192,53 @@ def blocks(ids: list[int], size: int = BLOCK) -> Iterable[list[int]]:
         yield ids[start:start + size]
 
 
-def full_run(session_factory, run_id: int) -> None:
-    """A full rematch, recording progress and figures on the MatchingRun."""
+def full_run(session_factory, run_id: int, work=None) -> None:
+    """A full rematch, recording progress and figures on the MatchingRun (work: a function
+    of the session factory doing the rematch, such as the shards run one after another)."""
     started = time.perf_counter()
+    if not start(session_factory, run_id):
+        return
+    try:
+        if work is None:
+            with session_factory() as session:
+                stats = rematch(session, None, run_id=run_id)
+        else:
+            stats = work(session_factory)
+        finish(session_factory, run_id, stats, time.perf_counter() - started)
+    except Exception as exc:
+        fail(session_factory, run_id, exc)
+        raise
+
+
+def start(session_factory, run_id: int) -> bool:
+    """Mark a run as running; False when it vanished."""
     with session_factory() as session:
         run = session.get(MatchingRun, run_id)
         if run is None:
             log.info("matching run %s vanished; nothing to do", run_id)
-            return
+            return False
         run.status = RunStatus.RUNNING
-    try:
-        with session_factory() as session:
-            stats = rematch(session, None, run_id=run_id)
-        with session_factory() as session:
-            run = session.get(MatchingRun, run_id)
-            run.status = RunStatus.DONE
-            run.needs_total = run.needs_done = stats["needs"]
-            run.pairs_scored = stats["pairs_scored"]
-            run.proposals_written = stats["proposals"]
-            run.seconds = round(time.perf_counter() - started, 2)
-            run.finished_at = utcnow()
-    except Exception as exc:
-        with session_factory() as session:
-            run = session.get(MatchingRun, run_id)
+    return True
+
+
+def finish(session_factory, run_id: int, stats: dict, seconds: float) -> None:
+    """Record a finished run's figures."""
+    with session_factory() as session:
+        run = session.get(MatchingRun, run_id)
+        if run is None:
+            return
+        run.status = RunStatus.DONE
+        run.needs_total = run.needs_done = stats["needs"]
+        run.pairs_scored = stats["pairs_scored"]
+        run.proposals_written = stats["proposals"]
+        run.seconds = round(seconds, 2)
+        run.finished_at = utcnow()
+
+
+def fail(session_factory, run_id: int, exc: Exception) -> None:
+    """Record why a run failed."""
+    with session_factory() as session:
+        run = session.get(MatchingRun, run_id)
+        if run is not None:
             run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:500], utcnow()
-        raise
 

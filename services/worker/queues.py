@@ -25,6 +25,7 @@ class TaskName(StrEnum):
     ASK_FOLLOW_UPS = "brokerage.follow_ups"
     NEED_CLOSED = "brokerage.need_closed"
     SEND_SEARCH_DIGESTS = "searches.send_digests"  # saved searches
+    FULL_REMATCH_SHARD = "matching.full_rematch_shard"  # one region of a sharded full rematch
 
 
 # What each task does, in Dutch, for the people who look after failed ones.
@@ -40,6 +41,7 @@ DESCRIPTIONS: dict[TaskName, str] = {
     TaskName.ASK_FOLLOW_UPS: "Vragen of de hulp gelukt is",
     TaskName.NEED_CLOSED: "Een vervulde hulpvraag afronden",
     TaskName.SEND_SEARCH_DIGESTS: "Overzichten van bewaarde zoekopdrachten mailen",
+    TaskName.FULL_REMATCH_SHARD: "Eén regio van een verdeelde herberekening",
 }
 
 # Soft and hard time limits per task, in seconds. A task over its soft limit gets a chance to
@@ -57,6 +59,7 @@ LIMITS: dict[TaskName, tuple[int, int]] = {
     TaskName.ASK_FOLLOW_UPS: (300, 360),
     TaskName.NEED_CLOSED: (60, 90),
     TaskName.SEND_SEARCH_DIGESTS: (600, 660),  # saved searches
+    TaskName.FULL_REMATCH_SHARD: (1500, 1800),
 }
 VISIBILITY_TIMEOUT = max(hard for _soft, hard in LIMITS.values()) + 300
 

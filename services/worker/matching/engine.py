@@ -19,6 +19,11 @@ from services.worker.matching.model import (
 
 TEXT_WEIGHT = 0.15
 INSTRUMENT_TEXT_WEIGHT = 0.2
+# Steadiness: a proposal people can already see (status proposed, in the broker's queue and
+# on the initiative's page) competes with this bonus on its score, so a rematch withdraws it
+# only when it became ineligible (it is then no candidate at all) or another candidate beats
+# it by more than this margin. The stored score stays the real one.
+STEADY_MARGIN = 0.05
 
 
 def pair_keys(left_ids: np.ndarray, right_ids: np.ndarray) -> np.ndarray:
@@ -41,8 +46,20 @@ class Inputs:
     grid: Grid
     # Pairs a person already decided on, per resource kind: never proposed again.
     decided: dict[str, np.ndarray] = field(default_factory=dict)
-    # Open (approved or accepted) matches per resource id, counted as exposure.
+    # Proposals and open commitments each resource holds for needs outside this run, per
+    # resource id (per call id for funds, whose budget is per call), counted as exposure.
     open_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    # Pairs already proposed (and shown) for needs of this run, per resource kind.
+    incumbent: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def steady_bonus(kind: str, inputs: Inputs, need_ids: np.ndarray,
+                 res_ids: np.ndarray) -> np.ndarray:
+    """STEADY_MARGIN for the pairs already proposed, 0 for new ones."""
+    shown = inputs.incumbent.get(kind)
+    if shown is None or len(shown) == 0:
+        return np.zeros(len(need_ids), dtype=np.float32)
+    return (STEADY_MARGIN * np.isin(pair_keys(need_ids, res_ids), shown)).astype(np.float32)
 
 
 def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.ndarray):
@@ -53,11 +70,14 @@ def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.n
 
 
 def _shortlist(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts):
-    """Drop decided pairs and keep the best cfg.shortlist candidates per need."""
+    """Drop decided pairs and keep the best cfg.shortlist candidates per need (ranked with
+    the steadiness bonus, so a shown proposal is not cut before the assignment sees it)."""
     keep = _drop_decided(kind, inputs, inputs.needs.ids[need], res_ids[res])
     need, res, score = need[keep], res[keep], score[keep]
-    short = assign.top_k(need, score, cfg.shortlist)
-    return need[short], res[short], score[short], {k: v[keep][short] for k, v in parts.items()}
+    parts = {k: v[keep] for k, v in parts.items()}
+    parts["steady"] = steady_bonus(kind, inputs, inputs.needs.ids[need], res_ids[res])
+    short = assign.top_k(need, score + parts["steady"], cfg.shortlist)
+    return need[short], res[short], score[short], {k: v[short] for k, v in parts.items()}
 
 
 def _in_chunks(rows: np.ndarray, cfg: Config, pairs, kind: str, inputs: Inputs, res_ids):
@@ -80,37 +100,64 @@ def _in_chunks(rows: np.ndarray, cfg: Config, pairs, kind: str, inputs: Inputs, 
             scored)
 
 
-def _assign(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts,
-            vectors, res_vectors, capacity, scored) -> Proposals:
-    """Add text similarity to the shortlist and choose the proposals."""
+@dataclass
+class Candidates:
+    """Shortlisted pairs of one kind, scored, before the assignment (row indexes into the
+    run's inputs). `key` names the unit that carries capacity and exposure: the resource id,
+    or the call id for funds."""
+
+    kind: str
+    need: np.ndarray
+    resource: np.ndarray
+    score: np.ndarray
+    ranked: np.ndarray  # score plus the steadiness bonus: what the assignment compares
+    parts: dict[str, np.ndarray]
+    key: np.ndarray
+    scored: int = 0
+    amount: np.ndarray | None = None  # funds: the need's amount, for the call's capacity
+
+
+def _candidates(kind: str, inputs: Inputs, need, res, res_ids, key_ids, score, parts,
+                vectors, res_vectors, scored, weight=TEXT_WEIGHT, blend=True) -> Candidates:
+    """Add text similarity to the shortlist."""
     if res_vectors is not None and len(need):
         similarity = text.pair_cosine(vectors, res_vectors, need, res)
         parts["text"] = similarity
-        score = ((1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * similarity).astype(np.float32)
-    k = cfg.k[kind]
-    if cfg.method == "greedy" or capacity is None:
-        chosen = assign.greedy(need, score, k)
-    else:
-        opened = inputs.open_counts.get(kind, {})
-        already = np.zeros(len(res_ids), dtype=np.int64)
-        if opened:
-            lookup = {rid: i for i, rid in enumerate(res_ids.tolist())}
-            for rid, count in opened.items():
-                if rid in lookup:
-                    already[lookup[rid]] = count
-        chosen = assign.flow(need, res, score, k, capacity, already, cfg.exposure_penalty)
-    return Proposals(kind, need[chosen], res[chosen], score[chosen],
-                     {k: v[chosen] for k, v in parts.items()}, pairs_scored=scored)
+        score = (((1 - weight) * score if blend else score) + weight * similarity
+                 ).astype(np.float32)
+    bonus = parts.pop("steady", np.zeros(len(need), dtype=np.float32))
+    ranked = np.minimum(score + bonus, 1).astype(np.float32)
+    return Candidates(kind, need, res, score, ranked, parts, key_ids[res], scored)
+
+
+def exposure(opened: dict[int, int], res_ids: np.ndarray) -> np.ndarray:
+    """What each resource row already holds elsewhere, from counts per resource id."""
+    already = np.zeros(len(res_ids), dtype=np.int64)
+    if opened:
+        keys = np.fromiter(opened, dtype=np.int64, count=len(opened))
+        values = np.fromiter(opened.values(), dtype=np.int64, count=len(opened))
+        order = np.argsort(keys)
+        at = np.clip(np.searchsorted(keys[order], res_ids), 0, len(keys) - 1)
+        hit = keys[order][at] == res_ids
+        already[hit] = values[order][at][hit]
+    return already
 
 
 def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
     """Propose resources for every need; never a pair that breaks a hard constraint."""
     cfg = cfg or Config()
+    found = candidates(inputs, cfg)
+    return proposals(inputs, found, choose(pooled(inputs, found, cfg), cfg))
+
+
+def candidates(inputs: Inputs, cfg: Config) -> dict[str, Candidates]:
+    """Every kind's scored shortlist: the part of a run that splits over shards."""
     needs = inputs.needs
     vectors = text.vectorise(needs.text, inputs.volunteers.text, inputs.calls.text,
                              inputs.instruments.text)
     need_vec, vol_vec, call_vec, inst_vec = vectors
-    out: dict[str, Proposals] = {}
+    out: dict[str, Candidates] = {}
+    empty = np.zeros(0, dtype=np.int64)
 
     served = inputs.codebook.kinds_served
     rows = np.flatnonzero(np.isin(needs.kind, list(served("volunteer"))))
@@ -120,11 +167,10 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
         found = _in_chunks(rows, cfg, lambda r: people.volunteer_pairs(needs, r, vols, index,
                                                                        cfg),
                            "volunteer", inputs, vols.ids)
-        capacity = np.full(len(vols), cfg.max_open["volunteer"], dtype=np.int64)
-        out["volunteer"] = _assign("volunteer", inputs, cfg, *found[:2], vols.ids, *found[2:4],
-                                   need_vec, vol_vec, capacity, found[4])
     else:
-        out["volunteer"] = Proposals.empty("volunteer")
+        found = (empty, empty, np.zeros(0, dtype=np.float32), {}, 0)
+    out["volunteer"] = _candidates("volunteer", inputs, *found[:2], vols.ids, vols.ids,
+                                   *found[2:4], need_vec, vol_vec, found[4])
 
     rows = np.flatnonzero(np.isin(needs.kind, list(served("fund"))))
     calls = inputs.calls
@@ -132,51 +178,141 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
     need, call, score, parts, scored = _in_chunks(
         rows, cfg, lambda r: money.fund_pairs(needs, r, calls, matrix, cfg), "fund", inputs,
         calls.fund_ids)
-    if len(need):
-        capacity = _call_capacity(calls, needs.amount[need], call, cfg)
-        result = _assign("fund", inputs, cfg, need, call, calls.fund_ids, score, parts,
-                         need_vec, call_vec, capacity, scored)
-        best = assign.top_k(pair_keys(needs.ids[result.need], calls.fund_ids[result.resource]),
-                            result.score, 1)
-        out["fund"] = Proposals("fund", result.need[best], result.resource[best],
-                                result.score[best], {k: v[best] for k, v in result.parts.items()},
-                                pairs_scored=scored)
-    else:
-        out["fund"] = Proposals.empty("fund")
+    # Decided and shown pairs are matched on fund ids (above); capacity and exposure are
+    # per call, so calls key the assignment.
+    out["fund"] = _candidates("fund", inputs, need, call, calls.fund_ids, calls.call_ids,
+                              score, parts, need_vec, call_vec, scored)
+    out["fund"].amount = needs.amount[need]
 
     rows = np.flatnonzero(np.isin(needs.kind, list(served("instrument"))))
     need, inst, score, parts = money.instrument_pairs(needs, rows, inputs.instruments)
     keep = _drop_decided("instrument", inputs, needs.ids[need], inputs.instruments.ids[inst])
     need, inst, score = need[keep], inst[keep], score[keep]
     parts = {k: v[keep] for k, v in parts.items()}
-    if len(need):
-        similarity = text.pair_cosine(need_vec, inst_vec, need, inst)
-        parts["text"] = similarity
-        score = (score + INSTRUMENT_TEXT_WEIGHT * similarity).astype(np.float32)
-    chosen = assign.greedy(need, score, cfg.k["instrument"])
-    out["instrument"] = Proposals("instrument", need[chosen], inst[chosen], score[chosen],
-                                  {k: v[chosen] for k, v in parts.items()},
-                                  pairs_scored=len(need))
+    parts["steady"] = steady_bonus("instrument", inputs, needs.ids[need],
+                                   inputs.instruments.ids[inst])
+    out["instrument"] = _candidates("instrument", inputs, need, inst, inputs.instruments.ids,
+                                    inputs.instruments.ids, score, parts, need_vec, inst_vec,
+                                    len(need), weight=INSTRUMENT_TEXT_WEIGHT, blend=False)
 
     rows = np.flatnonzero(np.isin(needs.kind, list(served("placement"))))
     found = _in_chunks(rows, cfg, lambda r: people.client_pairs(needs, r, inputs.clients, cfg,
                                                                 inputs.codebook, inputs.grid),
                        "placement", inputs, inputs.clients.ids)
-    capacity = np.full(len(inputs.clients), cfg.max_open["placement"], dtype=np.int64)
-    out["placement"] = _assign("placement", inputs, cfg, *found[:2], inputs.clients.ids,
-                               *found[2:4], None, None, capacity, found[4])
+    out["placement"] = _candidates("placement", inputs, *found[:2], inputs.clients.ids,
+                                   inputs.clients.ids, *found[2:4], None, None, found[4])
     return out
 
 
-def _call_capacity(calls: Calls, amounts: np.ndarray, call: np.ndarray,
-                   cfg: Config) -> np.ndarray:
-    """Open proposals a call can carry: its remaining budget over a typical request."""
-    typical = np.full(len(calls), np.nan)
+@dataclass
+class Pool:
+    """Candidates of one kind by id, ready for the assignment: what a shard hands to the
+    combining step. Capacity and exposure are per key (resource or call id)."""
+
+    need_ids: np.ndarray
+    keys: np.ndarray
+    ranked: np.ndarray
+    capacity: dict[int, int] | None  # None: no shared capacity (each need takes its best)
+    already: dict[int, int]
+    calls: dict[int, tuple[float, float]] | None = None  # funds: remaining budget, minimum
+    amount: np.ndarray | None = None  # funds: each candidate need's amount
+
+    @classmethod
+    def merge(cls, pools: list["Pool"]) -> "Pool":
+        capacity = None
+        if pools and pools[0].capacity is not None:
+            capacity = {}
+            for p in pools:
+                capacity.update(p.capacity)
+        already: dict[int, int] = {}
+        for p in pools:
+            already.update(p.already)
+        calls = pools[0].calls if pools else None
+        amount = None if calls is None else np.concatenate([p.amount for p in pools])
+        return cls(np.concatenate([p.need_ids for p in pools]),
+                   np.concatenate([p.keys for p in pools]),
+                   np.concatenate([p.ranked for p in pools]), capacity, already, calls, amount)
+
+
+def pooled(inputs: Inputs, found: dict[str, Candidates], cfg: Config) -> dict[str, Pool]:
+    """Candidates by id, with each key's capacity and what it already holds."""
+    out = {}
+    for kind, c in found.items():
+        keys = np.unique(c.key)
+        capacity = None
+        if kind in ("volunteer", "placement"):
+            capacity = dict.fromkeys(keys.tolist(), cfg.max_open[kind])
+        elif kind == "fund":
+            capacity = {}  # filled in choose(): a call's capacity depends on every request
+        opened = inputs.open_counts.get(kind, {})
+        out[kind] = Pool(inputs.needs.ids[c.need], c.key.astype(np.int64), c.ranked, capacity,
+                         {k: opened[k] for k in keys.tolist() if k in opened})
+        if kind == "fund":
+            out[kind].calls, out[kind].amount = _call_table(inputs.calls), c.amount
+    return out
+
+
+def _call_table(calls: Calls) -> dict[int, tuple[float, float]]:
+    return {int(c): (float(r), float(m)) for c, r, m in
+            zip(calls.call_ids, calls.remaining, calls.min_amount, strict=True)}
+
+
+def choose(pools: dict[str, Pool], cfg: Config) -> dict[str, np.ndarray]:
+    """The chosen pairs per kind as pair keys (need id, key id). The same answer whatever
+    the order or the split of the pools: pairs are put in one canonical order first."""
+    out = {}
+    for kind, pool in pools.items():
+        order = np.lexsort((pool.keys, pool.need_ids))
+        need_ids, keys, ranked = pool.need_ids[order], pool.keys[order], pool.ranked[order]
+        if len(need_ids) == 0:
+            out[kind] = np.zeros(0, dtype=np.int64)
+            continue
+        capacity = pool.capacity
+        if kind == "fund" and capacity is not None:
+            capacity = _call_capacity_by_id(pool.calls, keys, pool.amount[order], cfg)
+        if cfg.method == "greedy" or capacity is None:
+            chosen = assign.greedy(need_ids, ranked, cfg.k[kind])
+        else:
+            unique, res = np.unique(keys, return_inverse=True)
+            cap = np.fromiter((capacity.get(k, 0) for k in unique.tolist()), dtype=np.int64,
+                              count=len(unique))
+            chosen = assign.flow(need_ids, res, ranked, cfg.k[kind], cap,
+                                 exposure(pool.already, unique), cfg.exposure_penalty)
+        out[kind] = np.sort(pair_keys(need_ids[chosen], keys[chosen]))
+    return out
+
+
+def proposals(inputs: Inputs, found: dict[str, Candidates],
+              chosen: dict[str, np.ndarray]) -> dict[str, Proposals]:
+    """The chosen pairs of this run's needs as proposals with their score parts."""
+    out = {}
+    for kind, c in found.items():
+        picked = np.flatnonzero(np.isin(pair_keys(inputs.needs.ids[c.need], c.key),
+                                        chosen.get(kind, np.zeros(0, dtype=np.int64))))
+        p = Proposals(kind, c.need[picked], c.resource[picked], c.score[picked],
+                      {k: v[picked] for k, v in c.parts.items()}, pairs_scored=c.scored)
+        if kind == "fund" and len(p.need):
+            # One proposal per fund and need, even when several of its calls fit.
+            best = assign.top_k(pair_keys(inputs.needs.ids[p.need],
+                                          inputs.calls.fund_ids[p.resource]), p.score, 1)
+            p = Proposals(kind, p.need[best], p.resource[best], p.score[best],
+                          {k: v[best] for k, v in p.parts.items()}, pairs_scored=c.scored)
+        out[kind] = p
+    return out
+
+
+def _call_capacity_by_id(calls: dict[int, tuple[float, float]], keys: np.ndarray,
+                         amounts: np.ndarray, cfg: Config) -> dict[int, int]:
+    """Open proposals a call can carry: its remaining budget over a typical request among
+    its candidates (or its minimum amount when none states one)."""
+    out = {}
+    unique, at = np.unique(keys, return_inverse=True)
     known = ~np.isnan(amounts)
-    if known.any():
-        sums = np.bincount(call[known], weights=amounts[known], minlength=len(calls))
-        counts = np.bincount(call[known], minlength=len(calls))
-        typical = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-    typical = np.where(np.isnan(typical), np.maximum(calls.min_amount, 1), typical)
-    slots = np.floor(calls.remaining / np.maximum(typical, 1))
-    return np.clip(slots, 1, cfg.max_open["fund"]).astype(np.int64)
+    sums = np.bincount(at[known], weights=amounts[known], minlength=len(unique))
+    counts = np.bincount(at[known], minlength=len(unique))
+    for i, call in enumerate(unique.tolist()):
+        remaining, minimum = calls[call]
+        typical = sums[i] / counts[i] if counts[i] else max(minimum, 1)
+        slots = np.floor(remaining / max(typical, 1))
+        out[call] = int(np.clip(slots, 1, cfg.max_open["fund"]))
+    return out
