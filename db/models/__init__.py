@@ -62,3 +62,6 @@ __all__ = [
     "SavedSearch",
     "metadata",
 ]
+from db.models.monitoring import DashboardSnapshot  # noqa: E402  (municipal dashboard)
+
+__all__ += ["DashboardSnapshot"]

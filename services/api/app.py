@@ -22,6 +22,7 @@ from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
+from services.monitoring.routes import router as dashboard_router
 from services.municipalities.routes import router as municipalities_router
 from services.outbox import relay
 from services.outbox.routes import router as outbox_router
@@ -100,6 +101,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(municipalities_router, prefix=API_PREFIX)  # beheer
     app.include_router(instruments_router, prefix=API_PREFIX)  # beheer
     app.include_router(users_router, prefix=API_PREFIX)  # beheer: users
+    app.include_router(dashboard_router, prefix=API_PREFIX)  # municipal dashboard
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app
