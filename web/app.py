@@ -22,6 +22,7 @@ from web.routes import (
     consultant,
     dev,
     fund,
+    gemeente,
     invitations,
     mine,
     mine_initiative,
@@ -55,7 +56,7 @@ def create_web_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_needs, mine_volunteer,
                  broker, broker_work, invitations, consultant, fund, searches, beheer,
-                 beheer_users, admin, dev, beheer_instruments):
+                 beheer_users, admin, dev, beheer_instruments, gemeente):
         app.include_router(area.router)
     errors.install(app)
     return app

@@ -128,6 +128,7 @@ def climate_section(session: Session, *, code: str | None) -> dict:
         weak_in = [a["area"] for a in areas if fn in a["weak"]]
         functions.append({
             "code": fn, "label": labels[fn], "how": how, "weak_areas": weak_in,
+            "average": _mean(*[a["scores"][fn] for a in areas]),
             "interventions": interventions if weak_in else [],
             "instruments": [title for title, need_kinds in own
                             if weak_in and kinds.intersection(need_kinds)]})
