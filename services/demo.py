@@ -22,6 +22,7 @@ from db.models import (
     Volunteer,
 )
 from db.types import utcnow
+from services import demo_haarlem
 from services.auth import service as auth
 from services.initiatives import service as initiatives
 from services.initiatives.schemas import InitiativeCreate
@@ -87,6 +88,8 @@ def load(session: Session) -> DemoResult:
     else:
         result.logins = _demo_accounts(session)
         result.volunteers = _demo_volunteers(session)
+        # Municipal dashboard (14): fictional Haarlem figures worth looking at.
+        log.info("demo: %d dashboard initiatives added", demo_haarlem.load(session))
     run = MatchingRun(kind="demo")
     session.add(run)
     session.flush()
