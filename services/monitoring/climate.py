@@ -130,7 +130,7 @@ def climate_section(session: Session, *, code: str | None) -> dict:
             "code": fn, "label": labels[fn], "how": how, "weak_areas": weak_in,
             "average": _mean(*[a["scores"][fn] for a in areas]),
             "interventions": interventions if weak_in else [],
-            "instruments": [title for title, need_kinds in own
+            "own_instruments": [title for title, need_kinds in own
                             if weak_in and kinds.intersection(need_kinds)]})
     return {"level": "pc4" if code else "municipality", "rule": RULE,
             "functions": functions, "areas": areas}

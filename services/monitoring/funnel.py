@@ -96,7 +96,7 @@ def _median_days(session: Session, per_need) -> float | None:
                     func.row_number().over(order_by=days).label("rn"),
                     func.count().over().label("n")) \
         .where(per_need.c.matched_at.is_not(None)).subquery()
-    middle = ranked.c.rn.in_([(ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2])
+    middle = ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
     value = session.exec(select(func.avg(ranked.c.days)).where(middle)).one()
     return None if value is None else round(float(value), 1)
 

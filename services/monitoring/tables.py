@@ -63,10 +63,10 @@ def tables(data: dict) -> dict[str, Table]:
         "Zwakke functies: interventies en eigen instrumenten",
         [("label", "Functie"), ("how", "Zo berekend"), ("weak_areas", "Zwak in"),
          ("interventions", "Interventies uit de publicatie"),
-         ("instruments", "Eigen instrumenten")],
+         ("own_instruments", "Eigen instrumenten")],
         [{"label": f["label"], "how": f["how"], "weak_areas": ", ".join(f["weak_areas"]),
           "interventions": ", ".join(f["interventions"]),
-          "instruments": ", ".join(f["instruments"])} for f in functions])
+          "own_instruments": ", ".join(f["own_instruments"])} for f in functions])
     funnel = data["funnel"]
     out["funnel"] = Table("Trechter", [("label", "Stap"), ("count", "Hulpvragen"),
                                        ("drop_off", "Uitval t.o.v. vorige stap")],
