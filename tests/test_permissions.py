@@ -120,6 +120,9 @@ def ids(session):
         # Beheer: an unknown account, and a demo instrument.
         "user_id": 999999,
         "instrument_id": session.exec(select(Instrument.id)).first(),
+        # Municipal dashboard: the demo staff's municipality and one of its tables.
+        "code": "GM0392",
+        "table": "overview",
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

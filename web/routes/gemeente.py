@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.convertors import Convertor, register_url_convertor
 
-from core.errors import NotFound
 from core.permissions import Allowed, Scope
 from db.session import SessionDep
 from services.monitoring import service as monitoring
@@ -74,13 +73,23 @@ def _page(request: Request, session, actor, code: str):
         "every": actor.scope("dashboard.read") is Scope.ANY})
 
 
-@router.get("/{code:gemeente_code}/export/{table:dashboard_table}.{fmt}",
-            name="municipal_dashboard_export")
-def dashboard_export(session: SessionDep, actor: Allowed("dashboard.read"), code: str,
-                     table: str, fmt: str):
-    """One table of the dashboard as CSV or XLSX, the same file as the API gives."""
-    if fmt not in KINDS:
-        raise NotFound("Dit bestandsformaat is er niet; kies CSV of XLSX.")
+def _file(session, actor, code: str, table: str, fmt: str) -> Response:
     name, content = monitoring.export(session, actor, code, table, fmt)
     return Response(content, media_type=KINDS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/{code:gemeente_code}/export/{table:dashboard_table}.csv",
+            name="municipal_dashboard_csv")
+def dashboard_csv(session: SessionDep, actor: Allowed("dashboard.read"), code: str,
+                  table: str):
+    """One table of the dashboard as CSV, the same file as the API gives."""
+    return _file(session, actor, code, table, "csv")
+
+
+@router.get("/{code:gemeente_code}/export/{table:dashboard_table}.xlsx",
+            name="municipal_dashboard_xlsx")
+def dashboard_xlsx(session: SessionDep, actor: Allowed("dashboard.read"), code: str,
+                   table: str):
+    """One table of the dashboard as an Excel workbook, the same file as the API gives."""
+    return _file(session, actor, code, table, "xlsx")
