@@ -23,6 +23,8 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def _timed(call, count: int = REQUESTS, before=None) -> list[float]:
+    """count timed calls after one untimed warm-up (first-request imports and caches)."""
+    call()
     out = []
     for _ in range(count):
         if before:
