@@ -20,6 +20,7 @@ from db.models import (
     OutboxMessage,
 )
 from db.types import utcnow
+from services import demo_haarlem
 from services.initiatives import service as initiatives
 from services.initiatives.schemas import InitiativeCreate
 from services.monitoring import service as monitoring
@@ -70,7 +71,15 @@ def assert_suppressed(data: dict) -> tuple[int, int]:
     return shown, hidden
 
 
-def test_staff_dashboard_shows_real_figures_and_suppresses_every_small_count(login_as):
+@pytest.fixture
+def haarlem(session):
+    """The fictional Haarlem figures `koppel demo load` adds (the shared test demo has not)."""
+    assert demo_haarlem.load(session) == 42
+    session.commit()
+
+
+def test_staff_dashboard_shows_real_figures_and_suppresses_every_small_count(login_as,
+                                                                             haarlem):
     answer = login_as("staff").get("/api/v1/municipalities/GM0392/dashboard")
     assert answer.status_code == 200
     data = answer.json()
@@ -129,7 +138,8 @@ def test_anonymous_gets_401_and_another_municipality_looks_like_a_missing_one(cl
     assert other == missing
 
 
-def test_every_table_exports_as_csv_and_xlsx_with_less_than_five_kept(login_as, session):
+def test_every_table_exports_as_csv_and_xlsx_with_less_than_five_kept(login_as, session,
+                                                                     haarlem):
     staff = login_as("staff")
     names = list(monitoring.tables(monitoring.compute(session, "GM0392")))
     assert len(names) >= 18
@@ -256,7 +266,7 @@ def test_refresh_tolerates_a_vanished_municipality_and_beat_refreshes_all(sessio
     assert schedule["task"] == TaskName.REFRESH_DASHBOARDS
 
 
-def test_staff_land_on_their_dashboard_and_cannot_open_another(client):
+def test_staff_land_on_their_dashboard_and_cannot_open_another(client, haarlem):
     landed = web_login(client, next_path="")
     assert client.get("/mijn", follow_redirects=False).headers["location"] == "/gemeente"
     assert landed.status_code == 303
