@@ -258,6 +258,18 @@ def main() -> None:
         kinds = quality.bench_keys()  # nDCG@5, precision@5, coverage per kind (issue 15)
         log(f"labelled set, dev split: {kinds}")
         bench.update(kinds)
+        # Municipal dashboard (14): /gemeente and its API on the same national data.
+        from bench import dashboard
+
+        dash = dashboard.run(dsn, REDIS_URL)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        log(f"dashboard of {dash['municipality']} (staff, snapshot): p50 "
+            f"{dash['dashboard_p50_ms']} ms, p95 {dash['dashboard_p95_ms']} ms; computed live "
+            f"p95 {dash['dashboard_live_p95_ms']} ms; API p95 {dash['dashboard_api_p95_ms']} ms,"
+            f" all municipalities {dash['dashboard_api_all_p95_ms']} ms over "
+            f"{dash['requests']} requests each; refresh {dash['dashboard_refresh_s']} s, all "
+            f"{dash['dashboard_refresh_all_s']} s")
+        bench |= {k: v for k, v in dash.items() if k.startswith("dashboard_")}
         print("BENCH " + json.dumps(bench), flush=True)
     finally:
         if not args.keep:

@@ -255,3 +255,6 @@ def permission(action: str) -> Any:
 def Allowed(action: str) -> Any:  # noqa: N802 - reads as a type in signatures
     """`actor: Allowed("volunteer.read")`: the caller, after the permission check."""
     return Annotated[Actor | None, permission(action)]
+
+# Municipal dashboard (14): aggregates only, staff of their own municipality, admins any.
+PERMISSIONS["dashboard.read"] = {R.STAFF: S.MUNICIPALITY, R.ADMIN: S.ANY}

@@ -59,7 +59,7 @@ def db_check() -> None:
 def demo_load() -> None:
     """Load the publication's example initiatives (idempotent)."""
     with unit_of_work() as session:
-        result = demo.load(session)
+        result = demo.load(session, dashboard=True)  # with the dashboard's Haarlem figures
     typer.echo(
         f"demo: {result.municipalities} municipalities, {result.initiatives_added} initiatives "
         f"added, {result.initiatives_present} already present"

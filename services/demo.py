@@ -22,6 +22,7 @@ from db.models import (
     Volunteer,
 )
 from db.types import utcnow
+from services import demo_haarlem
 from services.auth import service as auth
 from services.initiatives import service as initiatives
 from services.initiatives.schemas import InitiativeCreate
@@ -58,8 +59,9 @@ def _read(name: str) -> dict:
     return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
 
 
-def load(session: Session) -> DemoResult:
-    """Add the demo municipalities and initiatives that are not there yet."""
+def load(session: Session, dashboard: bool = False) -> DemoResult:
+    """Add the demo municipalities and initiatives that are not there yet (dashboard: also the
+    fictional Haarlem figures of the municipal dashboard, as `koppel demo load` does)."""
     outbox.batch(session, "matching.")
     munis = _read("municipalities.json")["municipalities"]
     for muni in munis:
@@ -87,6 +89,9 @@ def load(session: Session) -> DemoResult:
     else:
         result.logins = _demo_accounts(session)
         result.volunteers = _demo_volunteers(session)
+        # Municipal dashboard (14): fictional Haarlem figures worth looking at.
+        if dashboard:
+            log.info("demo: %d dashboard initiatives added", demo_haarlem.load(session))
     run = MatchingRun(kind="demo")
     session.add(run)
     session.flush()

@@ -123,6 +123,9 @@ def ids(session):
         # Referrals and intakes that live (16): unknown ones, so every role meets a 404 or a no.
         "referral_id": 999999,
         "intake_id": 999999,
+        # Municipal dashboard: the demo staff's municipality and one of its tables.
+        "code": "GM0392",
+        "table": "overview",
     }
     found["token"] = notifications.invitation_token(found["match_id"])
     return found

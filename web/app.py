@@ -23,6 +23,7 @@ from web.routes import (
     consultant,
     dev,
     fund,
+    gemeente,
     gemeente_prices,
     invitations,
     mine,
@@ -58,7 +59,7 @@ def create_web_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for area in (public, board, auth, account, mine, mine_initiative, mine_needs, mine_volunteer,
                  broker, broker_work, invitations, consultant, fund, searches, beheer,
-                 beheer_users, admin, dev, beheer_instruments):
+                 beheer_users, admin, dev, beheer_instruments, gemeente):
         app.include_router(area.router)
     app.include_router(broker_cases.router)  # issue 16
     for area in (gemeente_prices, open_data):  # issue 14

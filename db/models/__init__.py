@@ -70,3 +70,6 @@ __all__ += ["CaseNote"]
 from db.models.prices import PriceEntry  # noqa: E402  (social price list)
 
 __all__ += ["PriceEntry"]
+from db.models.monitoring import DashboardSnapshot  # noqa: E402  (municipal dashboard)
+
+__all__ += ["DashboardSnapshot"]

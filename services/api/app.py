@@ -23,6 +23,7 @@ from services.brokerage.routes import router as brokerage_router
 from services.initiatives.routes import needs_router as initiative_needs_router
 from services.initiatives.routes import router as initiatives_router
 from services.matching.routes import router as matching_router
+from services.monitoring.routes import router as dashboard_router
 from services.municipalities.routes import router as municipalities_router
 from services.opendata.routes import router as open_data_router  # issue 14
 from services.outbox import relay
@@ -104,6 +105,7 @@ def create_app(*, embedded_worker: bool | None = None) -> FastAPI:
     app.include_router(users_router, prefix=API_PREFIX)  # beheer: users
     app.include_router(case_router, prefix=API_PREFIX)  # issue 16: case file
     app.include_router(open_data_router, prefix=API_PREFIX)  # issue 14: open data
+    app.include_router(dashboard_router, prefix=API_PREFIX)  # municipal dashboard
     app.include_router(unknown_router, prefix=API_PREFIX)  # last: answers what nothing else did
     app.mount("/", create_web_app())
     return app

@@ -18,6 +18,7 @@ TASK_MODULES = [
     "services.notifications.tasks",
     "services.brokerage.tasks",
     "services.searches.tasks",  # saved searches
+    "services.monitoring.tasks",  # municipal dashboard
 ]
 
 

@@ -26,6 +26,8 @@ class TaskName(StrEnum):
     NEED_CLOSED = "brokerage.need_closed"
     SEND_SEARCH_DIGESTS = "searches.send_digests"  # saved searches
     FULL_REMATCH_SHARD = "matching.full_rematch_shard"  # one region of a sharded full rematch
+    REFRESH_DASHBOARD = "monitoring.refresh_dashboard"  # municipal dashboard
+    REFRESH_DASHBOARDS = "monitoring.refresh_dashboards"  # municipal dashboard
 
 
 # What each task does, in Dutch, for the people who look after failed ones.
@@ -42,6 +44,8 @@ DESCRIPTIONS: dict[TaskName, str] = {
     TaskName.NEED_CLOSED: "Een vervulde hulpvraag afronden",
     TaskName.SEND_SEARCH_DIGESTS: "Overzichten van bewaarde zoekopdrachten mailen",
     TaskName.FULL_REMATCH_SHARD: "Eén regio van een verdeelde herberekening",
+    TaskName.REFRESH_DASHBOARD: "Het dashboard van een gemeente bijwerken",
+    TaskName.REFRESH_DASHBOARDS: "De dashboards van alle gemeenten bijwerken",
 }
 
 # Soft and hard time limits per task, in seconds. A task over its soft limit gets a chance to
@@ -60,6 +64,8 @@ LIMITS: dict[TaskName, tuple[int, int]] = {
     TaskName.NEED_CLOSED: (60, 90),
     TaskName.SEND_SEARCH_DIGESTS: (600, 660),  # saved searches
     TaskName.FULL_REMATCH_SHARD: (1500, 1800),
+    TaskName.REFRESH_DASHBOARD: (120, 180),  # municipal dashboard
+    TaskName.REFRESH_DASHBOARDS: (1200, 1500),  # municipal dashboard
 }
 VISIBILITY_TIMEOUT = max(hard for _soft, hard in LIMITS.values()) + 300
 
@@ -72,4 +78,5 @@ ROUTES = {
     "matching.*": {"queue": Queue.MATCHING.value},
     "notifications.*": {"queue": Queue.NOTIFICATIONS.value},
     "searches.*": {"queue": Queue.DEFAULT.value},  # saved searches
+    "monitoring.*": {"queue": Queue.DEFAULT.value},  # municipal dashboard
 }

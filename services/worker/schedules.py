@@ -36,4 +36,10 @@ BEAT_SCHEDULE = {
         "task": TaskName.SEND_SEARCH_DIGESTS,
         "schedule": crontab(hour=7, minute=0),
     },
+    # Municipal dashboard: snapshots every hour, so the page reads a stored figure and opening
+    # it never waits on a national aggregate; a stale page also asks for one through the outbox.
+    "monitoring-dashboards": {
+        "task": TaskName.REFRESH_DASHBOARDS,
+        "schedule": crontab(minute=17),
+    },
 }

@@ -15,6 +15,7 @@ AREAS = {
     Role.ADMIN: "admin_home",
     Role.CONSULTANT: "consultant_home",
     Role.FUND: "fund_home",  # Fonds (13)
+    Role.STAFF: "municipal_dashboard_home",  # municipal dashboard (14)
 }
 
 
