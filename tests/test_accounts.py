@@ -289,7 +289,7 @@ def test_staff_made_and_demo_accounts_log_in_and_land_in_their_area(client):
                                                "password": "koppel-demo", "csrftoken": token},
                                follow_redirects=False)
         assert response.headers["location"] == area
-    assert client.get("/mijn", follow_redirects=False).headers["location"] == "/broker/queue"
+    assert client.get("/mijn", follow_redirects=False).headers["location"] == "/broker"
     for who, area in (("admin", "/beheer"), ("fund", "/fonds"), ("consultant", "/consulent"),
                       ("volunteer", "/mijn/vrijwilliger"), ("initiator", "/mijn/initiatief")):
         client.cookies.clear()

@@ -36,6 +36,8 @@ COUNT_KEYS = {"count", "now", "current", "previous", "demand", "volunteers", "fu
               "instruments", "initiatives", "matches", "needs"}
 # Keys in our sections whose numbers are not counts: differences, scores, hours, shares.
 NOT_COUNTS = {"change", "hours", "drop_off", "median_days_to_match", "average", "scores"}
+# The map's colour class per area (0–4) and its legend are not figures.
+NOT_FIGURES = {"classes", "legend"}
 
 
 def walk(node, key=None, unit="count"):
@@ -43,7 +45,8 @@ def walk(node, key=None, unit="count"):
     if isinstance(node, dict):
         unit = node.get("unit", unit)
         for k, v in node.items():
-            yield from walk(v, k, unit)
+            if k not in NOT_FIGURES:
+                yield from walk(v, k, unit)
     elif isinstance(node, list):
         for v in node:
             yield from walk(v, key, unit)

@@ -144,7 +144,9 @@ def test_a_paused_volunteer_gets_no_new_suggestions(session):
         with unit_of_work() as s:
             # Stored as time leaves it: a pause that ended yesterday is no input anyone types.
             s.get(Volunteer, volunteer_id).paused_until = until
-            for match in s.exec(theirs):
+            # Clear the needs' other proposals too: a shown proposal is kept unless clearly
+            # beaten, so the volunteer could only come back into empty places.
+            for match in s.exec(select(Match).where(Match.need_id.in_(needs))):
                 s.delete(match)
         with unit_of_work() as s:
             matching.rematch(s, needs)

@@ -136,7 +136,8 @@ def _waiting(session: Session, actor: Actor) -> list[Overdue]:
                             (now - since).days,
                             "uitnodiging niet bezorgd" if mail else "uitnodiging onbeantwoord",
                             mail_id=mail.id if mail else None,
-                            due_at=now if mail else since + wait, need_id=need.id))
+                            # An invitation that did not get through is due at once.
+                            due_at=since if mail else since + wait, need_id=need.id))
     for match, need, initiative in asked:
         rows.append(Overdue(match.id, initiative.name, need.title, names[match.id],
                             (now - match.follow_up_sent_at).days, "nazorg onbeantwoord",
