@@ -153,9 +153,9 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
 def candidates(inputs: Inputs, cfg: Config) -> dict[str, Candidates]:
     """Every kind's scored shortlist: the part of a run that splits over shards."""
     needs = inputs.needs
-    vectors = text.vectorise(needs.text, inputs.volunteers.text, inputs.calls.text,
-                             inputs.instruments.text)
-    need_vec, vol_vec, call_vec, inst_vec = vectors
+    need_vec, vol_vec, inst_vec = text.vectorise(needs.text, inputs.volunteers.text,
+                                                 inputs.instruments.text)
+    call_vec = _call_vectors(inputs.calls.text)
     out: dict[str, Candidates] = {}
     empty = np.zeros(0, dtype=np.int64)
 
@@ -174,7 +174,7 @@ def candidates(inputs: Inputs, cfg: Config) -> dict[str, Candidates]:
 
     rows = np.flatnonzero(np.isin(needs.kind, list(served("fund"))))
     calls = inputs.calls
-    matrix = money.municipality_matrix(calls, inputs.n_municipalities)
+    matrix = _municipality_matrix(calls, inputs.n_municipalities)
     need, call, score, parts, scored = _in_chunks(
         rows, cfg, lambda r: money.fund_pairs(needs, r, calls, matrix, cfg), "fund", inputs,
         calls.fund_ids)
@@ -202,6 +202,28 @@ def candidates(inputs: Inputs, cfg: Config) -> dict[str, Candidates]:
     out["placement"] = _candidates("placement", inputs, *found[:2], inputs.clients.ids,
                                    inputs.clients.ids, *found[2:4], None, None, found[4])
     return out
+
+
+# The last call texts vectorised, by identity: the loader hands out the same cached Calls
+# while no fund or call changed, so a targeted rematch does not re-vectorise every call.
+_CALL_VECTORS: list = []
+
+
+def _call_vectors(texts: list[str]):
+    if not _CALL_VECTORS or _CALL_VECTORS[0] is not texts:
+        _CALL_VECTORS[:] = [texts, text.vectorise(texts)[0]]
+    return _CALL_VECTORS[1]
+
+
+_MATRIX: list = []
+
+
+def _municipality_matrix(calls: Calls, n_municipalities: int) -> np.ndarray:
+    """money.municipality_matrix, kept while the same Calls come back (see _CALL_VECTORS)."""
+    if not _MATRIX or _MATRIX[0] is not calls or _MATRIX[1] != n_municipalities:
+        _MATRIX[:] = [calls, n_municipalities,
+                      money.municipality_matrix(calls, n_municipalities)]
+    return _MATRIX[2]
 
 
 @dataclass
