@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 from core import nl
 from core.errors import NotFound
 from core.permissions import Actor, covers
-from db.models import Fund, Initiative, Instrument, Match, Need, ResidentContact, User, Volunteer
-from db.models import ParticipationClient as Client
+from db.models import Initiative, Match, Need, ResidentContact
 from services.audit import service as audit
+from services.brokerage import responses
 from services.brokerage.lifecycle import MatchStatus
 from services.brokerage.timeline import Item, resource_names, timeline
 
@@ -92,36 +92,9 @@ def contacts_of(session: Session, actor: Actor, match: Match,
         ResidentContact.need_id == match.need_id)).first()
     if resident is not None:
         need_rows += _rows(("Bewoner", resident.name), ("Telefoon bewoner", resident.phone))
-    name, help_rows = _help_side(session, actor, match)
+    name, help_rows = responses.introduced(session, actor, match,
+                                           purpose="contact na koppeling (dossier)", named=True)
     return Contacts(match.id, name, help_rows, need_rows)
-
-
-def _help_side(session: Session, actor: Actor,
-               match: Match) -> tuple[str, list[tuple[str, str]]]:
-    kind, rid = match.resource_kind, match.resource_id
-    if kind == "volunteer":
-        volunteer = session.get(Volunteer, rid)
-        if volunteer is None or not volunteer.name:
-            return "Vrijwilliger (gegevens gewist)", []
-        audit.record_access(session, actor, action="read", subject_type="volunteer",
-                            subject_id=rid, purpose="contact na koppeling (dossier)",
-                            municipality_code=volunteer.municipality_code)
-        return volunteer.name, _rows(("Naam", volunteer.name), ("E-mail", volunteer.email),
-                                     ("Telefoon", volunteer.phone))
-    if kind == "fund":
-        fund = session.get(Fund, rid)
-        return (fund.name, _rows(("E-mail", fund.contact_email))) if fund else ("Fonds", [])
-    if kind == "instrument":
-        instrument = session.get(Instrument, rid)
-        if instrument is None:
-            return "Regeling", []
-        return instrument.title, _rows(("Loket", instrument.desk_name),
-                                       ("E-mail", instrument.desk_email))
-    client = session.get(Client, rid)
-    consultant = session.get(User, client.consultant_user_id) if client else None
-    return "Kandidaat via consulent", _rows(
-        ("Consulent", consultant.display_name if consultant else None),
-        ("E-mail", consultant.email if consultant else None))
 
 
 def _rows(*pairs: tuple[str, str | None]) -> list[tuple[str, str]]:

@@ -152,7 +152,7 @@ def _view(session: Session, actor: Actor, match: Match, hours: list[HoursLog]) -
                      nl.label("match_statuses", match.status), _neutral(session, match),
                      nl.explain(match.reasons) or match.explanation, step, hours=hours)
     if status in INTRODUCED:
-        view.who, view.contact = _introduced(session, actor, match)
+        view.who, view.contact = introduced(session, actor, match)
     return view
 
 
@@ -175,9 +175,10 @@ def _neutral(session: Session, match: Match) -> str:
             "placement": "Een kandidaat via een consulent"}.get(match.resource_kind, "Hulp")
 
 
-def _introduced(session: Session, actor: Actor,
-                match: Match) -> tuple[str, list[tuple[str, str]]]:
-    """Name and contact of the other side of an accepted match."""
+def introduced(session: Session, actor: Actor, match: Match, *,
+               purpose: str = "contact na koppeling",
+               named: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """Name and contact of the helping side of an accepted match (named: a "Naam" row too)."""
     kind, rid = match.resource_kind, match.resource_id
     if kind == "volunteer":
         volunteer = session.get(Volunteer, rid)
@@ -185,9 +186,11 @@ def _introduced(session: Session, actor: Actor,
             return "Vrijwilliger (gegevens gewist)", []
         # The initiative reads a person's contact details: audited like every such read.
         audit.record_access(session, actor, action="read", subject_type="volunteer",
-                            subject_id=rid, purpose="contact na koppeling",
+                            subject_id=rid, purpose=purpose,
                             municipality_code=volunteer.municipality_code)
-        return volunteer.name, _rows(("E-mail", volunteer.email), ("Telefoon", volunteer.phone))
+        name_row = [("Naam", volunteer.name)] if named else []
+        return volunteer.name, name_row + _rows(("E-mail", volunteer.email),
+                                                ("Telefoon", volunteer.phone))
     if kind == "fund":
         fund = session.get(Fund, rid)
         return (fund.name, _rows(("E-mail", fund.contact_email))) if fund else ("Fonds", [])
