@@ -8,7 +8,7 @@ and never the reason for an exemption.
 from datetime import date, datetime
 from typing import ClassVar
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.permissions import Scope
@@ -21,6 +21,10 @@ class Volunteer(SQLModel, table=True):
     __tablename__ = "volunteer"
     __scope__: ClassVar = {Scope.MUNICIPALITY: (("municipality_code", "municipality_code"),),
                            Scope.SELF: (("user_id", "user_id"),)}
+    # A new need's rematch finds the volunteers who reach it in this index alone (an
+    # index-only scan by PC4 and place), then reads only rows it has not seen at that version.
+    __table_args__ = (Index("ix_volunteer_reach", "pc4", "latitude", "longitude", "radius_km",
+                            "id", "updated_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(
@@ -47,7 +51,9 @@ class Volunteer(SQLModel, table=True):
     paused_until: date | None = None
     consent_given_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set on every change (a targeted rematch keeps rows per process by id and updated_at).
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime,
+                                 sa_column_kwargs={"onupdate": utcnow})
     last_active_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

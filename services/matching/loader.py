@@ -43,6 +43,7 @@ from db.models import (
 from db.types import local_today, utcnow
 from services.brokerage.service import OPEN, MatchStatus
 from services.initiatives import service as initiatives
+from services.matching import nearby
 from services.worker.matching.encode import Codebook
 from services.worker.matching.engine import Inputs, pair_keys
 from services.worker.matching.grid import Grid
@@ -398,8 +399,12 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
         # The engine's widest radius, not the data's: asking for the data's costs a scan of
         # every volunteer, and _reaches already keeps only those whose own radius reaches.
         boxes = _boxes(needs, max_radius_km)
-    volunteers = (load_volunteers(session, boxes) if not shard else
-                  load_volunteers(session, None, band=_band(needs, max_radius_km)))
+    if boxes is not None:
+        volunteers = nearby.near(session, boxes, _near_codes(needs, max_radius_km),
+                                 local_today(), _in_boxes, _masker, pc4_grid())
+    else:
+        volunteers = (load_volunteers(session, None) if not shard else
+                      load_volunteers(session, None, band=_band(needs, max_radius_km)))
     inputs = Inputs(
         needs=needs,
         volunteers=volunteers,
@@ -412,6 +417,21 @@ def load_inputs(session: Session, need_ids: list[int] | None, *,
     )
     _load_history(session, inputs, targeted, need_ids if shard else None)
     return inputs, places
+
+
+def warm_volunteers(session: Session) -> int:
+    """Keep every volunteer in this process for the targeted rematches to come."""
+    return nearby.warm(session, _masker, pc4_grid())
+
+
+def _near_codes(needs: Needs, radius_km: float) -> list[str]:
+    """The PC4 areas within radius_km of these needs' places."""
+    grid = pc4_grid()
+    ptr, neighbours, _ = grid.neighbours(radius_km)
+    located = np.unique(needs.pc4[needs.pc4 >= 0])
+    near = np.unique(np.concatenate([neighbours[ptr[i]:ptr[i + 1]] for i in located]
+                                    or [np.zeros(0, dtype=np.int64)]))
+    return [grid.codes[i] for i in near.tolist()]
 
 
 def _band(needs: Needs, radius_km: float) -> tuple[float, float, float]:

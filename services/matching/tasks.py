@@ -29,6 +29,12 @@ def warm_up(**_kwargs) -> None:
     dutch.normalise("vrijwilligers gezocht")
     loader.codebook()
     loader.pc4_grid().neighbours(25.0)
+    try:
+        with unit_of_work() as session:
+            kept = loader.warm_volunteers(session)
+        log.info("kept %d volunteers for targeted rematches", kept)
+    except Exception:  # no database yet: the first rematch reads what it needs
+        log.warning("could not read volunteers at start", exc_info=True)
 
 
 @celery_app.task(name=TaskName.REMATCH_NEEDS, **RETRY)

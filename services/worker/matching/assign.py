@@ -34,8 +34,45 @@ def top_k(groups: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     """Indexes of the k best pairs per group (ties broken by position, deterministic)."""
     if len(groups) == 0:
         return np.zeros(0, dtype=np.int64)
+    within = contenders(groups, score, k)
+    if within is not None:
+        order, rank = rank_within(groups[within], score[within])
+        return within[np.sort(order[rank < k])]
     order, rank = rank_within(groups, score)
     return np.sort(order[rank < k])
+
+
+BUCKETS = 256
+
+
+def contenders(groups: np.ndarray, score: np.ndarray, k: int,
+               slack: float = 0.0) -> np.ndarray | None:
+    """Pairs that can be among their group's k best even when some pairs gain up to `slack`,
+    in order; None when there are too few pairs for narrowing them to pay.
+
+    A group's k-th best pair lies in some score bucket; a pair more than `slack` below that
+    bucket is beaten by at least k others whatever they gain, so only pairs from there up need
+    ranking. Buckets are slices of the 16-bit scores rank_within compares, so ranking the
+    contenders gives exactly the same answer as ranking every pair.
+    """
+    n = len(groups)
+    if n < 64 * k or not np.all(groups[1:] >= groups[:-1]):
+        return None
+    dense = np.r_[0, np.cumsum(groups[1:] != groups[:-1])]
+    n_groups = int(dense[-1]) + 1
+    if n < 8 * k * n_groups:
+        return None
+    bucket = (np.round(np.clip(score, 0, 1) * 65535).astype(np.int64) >> 8)
+    hist = np.bincount(dense * BUCKETS + bucket, minlength=n_groups * BUCKETS)
+    # Pairs at or above each bucket, per group; the threshold is the highest bucket that
+    # still holds k of them (0 for a group with fewer than k pairs).
+    at_or_above = np.cumsum(hist.reshape(n_groups, BUCKETS)[:, ::-1], axis=1)[:, ::-1]
+    enough = at_or_above >= k
+    threshold = np.where(enough.any(axis=1),
+                         BUCKETS - 1 - np.argmax(enough[:, ::-1], axis=1), 0)
+    if slack:
+        threshold = threshold - int(np.ceil(slack * BUCKETS)) - 1
+    return np.flatnonzero(bucket >= threshold[dense])
 
 
 def greedy(need: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:

@@ -59,25 +59,70 @@ def steady_bonus(kind: str, inputs: Inputs, need_ids: np.ndarray,
     shown = inputs.incumbent.get(kind)
     if shown is None or len(shown) == 0:
         return np.zeros(len(need_ids), dtype=np.float32)
-    return (STEADY_MARGIN * np.isin(pair_keys(need_ids, res_ids), shown)).astype(np.float32)
+    return (STEADY_MARGIN * _member(need_ids, res_ids, shown)).astype(np.float32)
+
+
+def _member(need_ids: np.ndarray, res_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which (need id, resource id) pairs are among the pair keys. A national run checks
+    ~100 million pairs against ~250,000 keys: a hashed bitmap of the keys lets through the
+    few pairs that can be among them (and ~1 % that merely share a hash), checked exactly."""
+    out = np.zeros(len(need_ids), dtype=bool)
+    if len(need_ids) == 0 or len(keys) == 0:
+        return out
+    table = np.zeros(1 << HASH_BITS, dtype=bool)
+    table[_hash(keys >> 32, keys & 0xFFFFFFFF)] = True
+    at = np.flatnonzero(table[_hash(need_ids, res_ids)])
+    out[at] = np.isin(pair_keys(need_ids[at], res_ids[at]), keys)
+    return out
+
+
+HASH_BITS = 24
+
+
+def _hash(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Multiplicative hash of an id pair into HASH_BITS bits (uint64 arithmetic wraps)."""
+    mixed = (left.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+             + right.astype(np.uint64)) * np.uint64(0xBF58476D1CE4E5B9)
+    return (mixed >> np.uint64(64 - HASH_BITS)).astype(np.intp)
 
 
 def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.ndarray):
     decided = inputs.decided.get(kind)
     if decided is None or len(decided) == 0:
         return np.ones(len(need_ids), dtype=bool)
-    return ~np.isin(pair_keys(need_ids, res_ids), decided)
+    return ~_member(need_ids, res_ids, decided)
 
 
 def _shortlist(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts):
     """Drop decided pairs and keep the best cfg.shortlist candidates per need (ranked with
     the steadiness bonus, so a shown proposal is not cut before the assignment sees it)."""
-    keep = _drop_decided(kind, inputs, inputs.needs.ids[need], res_ids[res])
-    need, res, score = need[keep], res[keep], score[keep]
-    parts = {k: v[keep] for k, v in parts.items()}
-    parts["steady"] = steady_bonus(kind, inputs, inputs.needs.ids[need], res_ids[res])
-    short = assign.top_k(need, score + parts["steady"], cfg.shortlist)
-    return need[short], res[short], score[short], {k: v[short] for k, v in parts.items()}
+    rows = None
+    decided = inputs.decided.get(kind)
+    if decided is not None and len(decided):
+        # Only needs with a decided pair can lose one: look those up, not every pair.
+        touched = np.isin(inputs.needs.ids, np.unique(decided >> 32))[need]
+        drop = np.flatnonzero(touched)[_member(inputs.needs.ids[need[touched]],
+                                               res_ids[res[touched]], decided)]
+        if len(drop):
+            rows = np.setdiff1d(np.arange(len(need)), drop, assume_unique=True)
+            need, res, score = need[rows], res[rows], score[rows]
+    shown = inputs.incumbent.get(kind)
+    if shown is None or len(shown) == 0:
+        short = assign.top_k(need, score, cfg.shortlist)
+        steady = np.zeros(len(short), dtype=np.float32)
+    else:
+        # A shown pair gains at most STEADY_MARGIN: only pairs that close to a need's best
+        # cfg.shortlist can end up in it, so only those are looked up among the shown ones.
+        near = assign.contenders(need, score, cfg.shortlist, slack=STEADY_MARGIN)
+        near = np.arange(len(need)) if near is None else near
+        bonus = steady_bonus(kind, inputs, inputs.needs.ids[need[near]], res_ids[res[near]])
+        picked = assign.top_k(need[near], score[near] + bonus, cfg.shortlist)
+        short, steady = near[picked], bonus[picked]
+    # Index the score parts once, at the end: a chunk holds millions of pairs.
+    at = short if rows is None else rows[short]
+    out = {k: v[at] for k, v in parts.items()}
+    out["steady"] = steady
+    return need[short], res[short], score[short], out
 
 
 def _in_chunks(rows: np.ndarray, cfg: Config, pairs, kind: str, inputs: Inputs, res_ids):
@@ -274,9 +319,16 @@ def pooled(inputs: Inputs, found: dict[str, Candidates], cfg: Config) -> dict[st
     return out
 
 
+_CALL_TABLE: list = []
+
+
 def _call_table(calls: Calls) -> dict[int, tuple[float, float]]:
-    return {int(c): (float(r), float(m)) for c, r, m in
-            zip(calls.call_ids, calls.remaining, calls.min_amount, strict=True)}
+    """Each call's remaining budget and minimum, kept while the same Calls come back."""
+    if not _CALL_TABLE or _CALL_TABLE[0] is not calls:
+        _CALL_TABLE[:] = [calls, {c: (r, m) for c, r, m in zip(
+            calls.call_ids.tolist(), calls.remaining.tolist(), calls.min_amount.tolist(),
+            strict=True)}]
+    return _CALL_TABLE[1]
 
 
 def choose(pools: dict[str, Pool], cfg: Config) -> dict[str, np.ndarray]:
