@@ -131,20 +131,22 @@ def load_needs(session: Session, places: Places, need_ids: list[int] | None) -> 
     if need_ids is None:
         rows = _rows(session, stmt)
     else:
-        for chunk in _chunks(sorted(set(need_ids))):
-            rows += _rows(session, stmt.where(Need.id.in_(chunk)))
+        for condition in _ids_in(session, Need.id, sorted(set(need_ids))):
+            rows += _rows(session, stmt.where(condition))
     initiative_ids = sorted({r[8] for r in rows})
     labels: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     places_offered: set[int] = set()
-    for chunk in _chunks(initiative_ids):
+    # One array parameter per query on PostgreSQL: IN lists of thousands of ids cost more to
+    # build and parse than to run.
+    for condition in _ids_in(session, InitiativeLabel.initiative_id, initiative_ids):
         for ini, lens, code in _rows(session, select(
                 InitiativeLabel.initiative_id, InitiativeLabel.lens, InitiativeLabel.code)
-                .where(InitiativeLabel.initiative_id.in_(chunk))
-                .order_by(InitiativeLabel.position)):
+                .where(condition).order_by(InitiativeLabel.position)):
             labels[ini][lens].append(code)
-        places_offered |= set(session.exec(select(Offer.initiative_id).where(
-            Offer.initiative_id.in_(chunk), Offer.kind == "participation_place",
-            Offer.no_paid_work_replaced.is_(True))).all())
+    for condition in _ids_in(session, Offer.initiative_id, initiative_ids):
+        places_offered |= {r[0] for r in _rows(session, select(Offer.initiative_id).where(
+            condition, Offer.kind == "participation_place",
+            Offer.no_paid_work_replaced.is_(True)))}
     vocab_text = {}
     texts = []
     for r in rows:

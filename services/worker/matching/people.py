@@ -71,6 +71,9 @@ class VolunteerIndex:
         pc4 = volunteers.pc4[self.rows].astype(np.int64)
         self.key = pc4 * RADIUS_STEPS + (RADIUS_STEPS - 1 - r10[order].astype(np.int64))
         self.ptr = np.searchsorted(pc4, np.arange(len(grid.codes) + 1))
+        # The freshness part, weighted, per volunteer (it does not depend on the need).
+        self.fresh = (WEIGHTS["fresh"] * np.exp(-volunteers.idle_days / 180.0)
+                      ).astype(np.float32)
 
     def within_reach(self, need_pc4: np.ndarray, cfg: Config):
         """(need position, volunteer row, distance) for volunteers whose radius reaches."""
@@ -88,24 +91,79 @@ class VolunteerIndex:
 
 def volunteer_pairs(needs: Needs, rows: np.ndarray, volunteers: Volunteers,
                     index: VolunteerIndex, cfg: Config):
-    """Eligible (need, volunteer) pairs for the given need rows, with score parts."""
+    """Eligible (need, volunteer) pairs for the given need rows, their scores, and the one
+    score part the reasons show (distance_km).
+
+    The score is sum(WEIGHTS[part] * part) over skills, themes, distance, availability and
+    freshness, with the parts as overlap() and theme_fit() define them; each part is written
+    as coefficient × popcount + constant with the need's side worked out once per need, since
+    a national run scores ~100 million pairs.
+    """
     located = rows[needs.pc4[rows] >= 0]
     owner, vol, dist = index.within_reach(needs.pc4[located], cfg)
-    need = located[owner]
-    n_av, v_av = needs.availability[need], volunteers.availability[vol]
-    keep = (n_av == 0) | ((n_av & v_av) != 0)
-    need, vol, dist = need[keep], vol[keep], dist[keep]
-    parts = {
-        "skills": overlap(needs.skills[need], volunteers.skills[vol]),
-        "themes": theme_fit(needs.themes[need], volunteers.themes[vol],
-                            None if needs.primary_theme is None else needs.primary_theme[need]),
-        "distance": np.exp(-dist / 5.0).astype(np.float32),
-        "availability": overlap(needs.availability[need], volunteers.availability[vol]),
-        "fresh": np.exp(-volunteers.idle_days[vol] / 180.0).astype(np.float32),
-        "distance_km": dist,
-    }
-    score = sum(w * parts[name] for name, w in WEIGHTS.items())
-    return need, vol, score.astype(np.float32), parts
+    n_av = needs.availability[located]
+    shared_av = n_av[owner] & volunteers.availability[vol]
+    keep = (n_av[owner] == 0) | (shared_av != 0)
+    if not keep.all():
+        owner, vol, dist, shared_av = owner[keep], vol[keep], dist[keep], shared_av[keep]
+    n = _NeedTerms(needs, located)
+    have = volunteers.themes[vol]
+    hit = (have & n.primary[owner]) != 0
+    themes = (n.theme_hit[owner] * hit
+              + n.theme_each[owner] * np.bitwise_count(n.theme_mask[owner] & have)
+              + n.theme_base[owner])
+    themes = np.where((have == 0) & n.names_themes[owner],
+                      np.float32(WEIGHTS["themes"] * OPEN_THEMES), themes)
+    score = (themes
+             + n.skill_each[owner] * np.bitwise_count(n.skills[owner]
+                                                      & volunteers.skills[vol])
+             + n.skill_base[owner]
+             + n.avail_each[owner] * np.bitwise_count(shared_av) + n.avail_base[owner]
+             + np.float32(WEIGHTS["distance"]) * np.exp(-dist / np.float32(5.0))
+             + index.fresh[vol])
+    return located[owner], vol, score.astype(np.float32), {"distance_km": dist}
+
+
+class _NeedTerms:
+    """The need's side of each score part, per need row: a part is each × popcount + base."""
+
+    def __init__(self, needs: Needs, rows: np.ndarray) -> None:
+        w = WEIGHTS
+        self.skills = needs.skills[rows]
+        self.skill_each, self.skill_base = _overlap_terms(self.skills, w["skills"])
+        self.avail_each, self.avail_base = _overlap_terms(needs.availability[rows],
+                                                          w["availability"])
+        want = needs.themes[rows]
+        self.names_themes = want != 0
+        each, base = _overlap_terms(want, w["themes"])
+        hit = np.zeros(len(rows), dtype=np.float32)
+        mask, primary = want.copy(), np.zeros(len(rows), dtype=np.uint32)
+        if needs.primary_theme is not None:
+            p = needs.primary_theme[rows]
+            pbit = np.where(p >= 0, np.uint32(1) << np.maximum(p, 0).astype(np.uint32),
+                            np.uint32(0)).astype(np.uint32)
+            # theme_fit: the primary theme carries PRIMARY_SHARE, the other named themes the
+            # rest (all of it to the primary one when there are no others).
+            ranked = (p >= 0) & ((want & pbit) != 0)
+            rest = want & ~pbit
+            n_rest = np.bitwise_count(rest).astype(np.float32)
+            has_rest = n_rest > 0
+            hit = np.where(ranked, np.where(has_rest, PRIMARY_SHARE, 1.0) * w["themes"], 0)
+            each = np.where(ranked, np.where(has_rest, (1 - PRIMARY_SHARE) * w["themes"]
+                                             / np.maximum(n_rest, 1), 0), each)
+            base = np.where(ranked, 0, base)
+            mask = np.where(ranked, rest, want).astype(np.uint32)
+            primary = np.where(ranked, pbit, 0).astype(np.uint32)
+        self.theme_hit, self.theme_each = hit.astype(np.float32), each.astype(np.float32)
+        self.theme_base, self.theme_mask, self.primary = base.astype(np.float32), mask, primary
+
+
+def _overlap_terms(want: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """weight × overlap(want, have) as each × popcount(want & have) + base."""
+    wanted = np.bitwise_count(want).astype(np.float32)
+    each = np.where(wanted > 0, weight / np.maximum(wanted, 1), 0).astype(np.float32)
+    base = np.where(wanted > 0, 0, weight * 0.5).astype(np.float32)
+    return each, base
 
 
 def _restriction_masks(codes: Codebook) -> dict[str, int]:
