@@ -166,13 +166,28 @@ def _candidates(kind: str, inputs: Inputs, need, res, res_ids, key_ids, score, p
                 vectors, res_vectors, scored, weight=TEXT_WEIGHT, blend=True) -> Candidates:
     """Add text similarity to the shortlist."""
     if res_vectors is not None and len(need):
-        similarity = text.pair_cosine(vectors, res_vectors, need, res)
+        rows = res
+        if isinstance(res_vectors, _Rows):
+            res_vectors, rows = res_vectors.vectorise(res)
+        similarity = text.pair_cosine(vectors, res_vectors, need, rows)
         parts["text"] = similarity
         score = (((1 - weight) * score if blend else score) + weight * similarity
                  ).astype(np.float32)
     bonus = parts.pop("steady", np.zeros(len(need), dtype=np.float32))
     ranked = np.minimum(score + bonus, 1).astype(np.float32)
     return Candidates(kind, need, res, score, ranked, parts, key_ids[res], scored)
+
+
+class _Rows:
+    """Texts to vectorise only where a shortlist needs them."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    def vectorise(self, rows: np.ndarray):
+        """The vectors of the distinct rows, and each row's position among them."""
+        used, at = np.unique(rows, return_inverse=True)
+        return text.vectorise([self.texts[i] for i in used.tolist()])[0], at
 
 
 def exposure(opened: dict[int, int], res_ids: np.ndarray) -> np.ndarray:
@@ -198,8 +213,9 @@ def run(inputs: Inputs, cfg: Config | None = None) -> dict[str, Proposals]:
 def candidates(inputs: Inputs, cfg: Config) -> dict[str, Candidates]:
     """Every kind's scored shortlist: the part of a run that splits over shards."""
     needs = inputs.needs
-    need_vec, vol_vec, inst_vec = text.vectorise(needs.text, inputs.volunteers.text,
-                                                 inputs.instruments.text)
+    need_vec, inst_vec = text.vectorise(needs.text, inputs.instruments.text)
+    # Volunteers' texts only for the shortlisted ones (rows are weighed independently).
+    vol_vec = _Rows(inputs.volunteers.text)
     call_vec = _call_vectors(inputs.calls.text)
     out: dict[str, Candidates] = {}
     empty = np.zeros(0, dtype=np.int64)
