@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import numpy as np
-from sqlalchemy import DateTime, Integer, String, any_, cast, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    String,
+    any_,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
@@ -85,13 +95,13 @@ def near(session: Session, boxes: list[tuple[float, ...]], codes: list[str], tod
     rows the same way.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
-    stamp = type_coerce(Volunteer.updated_at, DateTime(timezone=True))
-    found = in_boxes(select(Volunteer.id, stamp), boxes)
+    found = in_boxes(select(Volunteer.id, _stamp(postgres)), boxes)
     if postgres:
         found = found.where(Volunteer.pc4 == any_(cast(codes, ARRAY(String))))
     current = session.connection().execute(found).all()
     ids = np.fromiter((r[0] for r in current), dtype=np.int64, count=len(current))
-    stamps = np.fromiter((_micros(r[1]) for r in current), dtype=np.int64, count=len(current))
+    stamps = np.fromiter((r[1] if postgres else _micros(r[1]) for r in current),
+                         dtype=np.int64, count=len(current))
     order = np.argsort(ids, kind="stable")
     ids, stamps = ids[order], stamps[order]
     kept = _kept(session)
@@ -123,9 +133,17 @@ def warm(session: Session, masker, grid) -> int:
     return len(_kept(session).ids)
 
 
+def _stamp(postgres: bool):
+    """updated_at as the key of a kept row: whole microseconds, worked out by PostgreSQL (on
+    the index alone); SQLite's text timestamps are converted in Python (_micros)."""
+    if postgres:
+        return cast(func.extract("epoch", Volunteer.updated_at) * 1_000_000, BigInteger)
+    return type_coerce(Volunteer.updated_at, DateTime(timezone=True))
+
+
 def _fetch(session: Session, ids: list[int] | None, kept: _Kept, postgres: bool, masker,
            grid) -> None:
-    stamp = type_coerce(Volunteer.updated_at, DateTime(timezone=True))
+    stamp = _stamp(postgres)
     active = type_coerce(Volunteer.last_active_at, DateTime(timezone=True))
     stmt = select(Volunteer.id, stamp, Volunteer.pc4, Volunteer.radius_km,
                   cast(Volunteer.availability, String), cast(Volunteer.skills, String),
@@ -147,7 +165,8 @@ def _fetch(session: Session, ids: list[int] | None, kept: _Kept, postgres: bool,
             n = len(rows)
             places = grid.indexes([r[2] for r in rows])
             columns = {
-                "stamp": np.fromiter((_micros(r[1]) for r in rows), np.int64, n),
+                "stamp": np.fromiter((r[1] if postgres else _micros(r[1]) for r in rows),
+                                     np.int64, n),
                 "place": np.where([r[2] is None for r in rows], NO_PLACE, places
                                   ).astype(np.int32),
                 "radius": np.fromiter((r[3] for r in rows), np.float32, n),
