@@ -42,7 +42,8 @@ PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 _REDIS_BASE, _, _REDIS_DB = os.environ.get("KOPPEL_TEST_REDIS_URL",
                                            "redis://127.0.0.1:6379/15").rpartition("/")
-REDIS_TEST_URL = f"{_REDIS_BASE}/{int(_REDIS_DB) - _WORKER}"
+REDIS_TEST_URL = (f"{_REDIS_BASE}/{int(_REDIS_DB) - _WORKER}" if _REDIS_DB.isdigit()
+                  else os.environ["KOPPEL_TEST_REDIS_URL"])
 # KOPPEL_TEST_BACKENDS=sqlite narrows a run to one backend (`make mutate` does); default both.
 BACKENDS = os.environ.get("KOPPEL_TEST_BACKENDS", "sqlite,postgresql").split(",")
 # KOPPEL_TEST_DAYS_AHEAD=730 runs the tests (in this process) with the clock moved ahead, to
