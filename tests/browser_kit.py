@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, sync_playwright
 
-from tests.helpers import Inbox, free_port, koppel_env, wait_for_http
+from tests.helpers import Inbox, demo_database, free_port, koppel_env, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,12 +30,10 @@ def site(tmp_path_factory):
     controller.start()
     base = f"http://127.0.0.1:{port}"
     env = koppel_env()
-    env |= {"KOPPEL_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.db'}",
+    env |= {"KOPPEL_DATABASE_URL": demo_database(tmp_path_factory, "web"),
             "KOPPEL_SMTP_HOST": "127.0.0.1", "KOPPEL_SMTP_PORT": str(smtp_port),
             "KOPPEL_BASE_URL": base}
     koppel = [sys.executable, "-m", "services.cli"]
-    for args in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run(koppel + args, cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(koppel + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_http(f"{base}/readyz", alive=lambda: server.poll() is None)

@@ -3,6 +3,7 @@
 import os
 import shutil
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,11 @@ from datetime import UTC, datetime, timedelta
 # development mode (the placeholder secret is refused anywhere else), as `make demo` does.
 os.environ.pop("KOPPEL_REDIS_URL", None)
 os.environ["KOPPEL_ENV"] = "development"
+# The tests start dozens of Python processes (`koppel`, Celery workers, a pytest): let them keep
+# compiled bytecode, or each compiles every module it imports again (seconds each) wherever
+# PYTHONDONTWRITEBYTECODE is set, as in our Docker image.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402
@@ -31,9 +37,13 @@ from services.auth import service as auth  # noqa: E402
 pytest_plugins = ["tests.browser_kit"]
 
 PG_ADMIN_DSN = os.environ.get("KOPPEL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-# With `pytest -n 2` each worker process gets a Redis database of its own (15, 14, ...).
+# With `pytest -n 2` each worker process gets a Redis database of its own: 15, 14, ... or,
+# with KOPPEL_TEST_REDIS_URL=redis://host:port/9, 9, 8, ... (so runs side by side don't meet).
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-REDIS_TEST_URL = os.environ.get("KOPPEL_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
+_REDIS_BASE, _, _REDIS_DB = os.environ.get("KOPPEL_TEST_REDIS_URL",
+                                           "redis://127.0.0.1:6379/15").rpartition("/")
+REDIS_TEST_URL = (f"{_REDIS_BASE}/{int(_REDIS_DB) - _WORKER}" if _REDIS_DB.isdigit()
+                  else os.environ["KOPPEL_TEST_REDIS_URL"])
 # KOPPEL_TEST_BACKENDS=sqlite narrows a run to one backend (`make mutate` does); default both.
 BACKENDS = os.environ.get("KOPPEL_TEST_BACKENDS", "sqlite,postgresql").split(",")
 # KOPPEL_TEST_DAYS_AHEAD=730 runs the tests (in this process) with the clock moved ahead, to
@@ -118,22 +128,34 @@ def _keep_template(backend: str, url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def engine(backend, tmp_path_factory) -> Iterator[Engine]:
+def _databases() -> Iterator[dict[str, tuple[str, Engine]]]:
+    """The demo databases built so far, by backend, kept until the session ends: pytest sets the
+    backend up again at every file under xdist's loadfile, and a rebuild costs seconds."""
+    built: dict[str, tuple[str, Engine]] = {}
+    yield built
+    for backend, (url, engine) in built.items():
+        engine.dispose()
+        discard_database(backend, url)
+
+
+@pytest.fixture(scope="session")
+def engine(backend, _databases, tmp_path_factory) -> Iterator[Engine]:
     """A migrated database with the demo data committed, shared by the session."""
-    url = fresh_database_url(backend, tmp_path_factory.mktemp(backend))
-    built = not _from_template(backend, url)
-    if built:
-        migrate.upgrade(url)
-    engine = make_engine(url)
+    if backend not in _databases:
+        url = fresh_database_url(backend, tmp_path_factory.mktemp(backend))
+        built = not _from_template(backend, url)
+        if built:
+            migrate.upgrade(url)
+        _databases[backend] = url, make_engine(url)
+        SessionFactory.configure(bind=_databases[backend][1])
+        if built:
+            with unit_of_work() as session:
+                demo.load(session)
+            _keep_template(backend, url)
+    engine = _databases[backend][1]
     SessionFactory.configure(bind=engine)
-    if built:
-        with unit_of_work() as session:
-            demo.load(session)
-        _keep_template(backend, url)
     yield engine
     SessionFactory.configure(bind=None)
-    engine.dispose()
-    discard_database(backend, url)
 
 
 @pytest.fixture

@@ -3,11 +3,19 @@
 import email
 import email.message
 import email.policy
+import fcntl
 import os
+import shutil
 import socket
+import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def koppel_env(**settings: str) -> dict[str, str]:
@@ -15,6 +23,33 @@ def koppel_env(**settings: str) -> dict[str, str]:
     `make demo` runs it), plus the given KOPPEL_* settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOPPEL_")}
     return env | {"KOPPEL_ENV": "development"} | settings
+
+
+def demo_database(tmp_path_factory, name: str) -> str:
+    """A SQLite URL to a fresh copy of the demo as `koppel db upgrade` and `koppel demo load`
+    leave it (as `make demo` does): the commands run once for the whole run, under xdist for
+    every worker together, and each served demo gets a copy of their file."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' common directory
+    built = shared / "koppel-demo.db"
+    with open(shared / "koppel-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            partial = shared / f"koppel-demo-{os.getpid()}.db"
+            env = koppel_env(KOPPEL_DATABASE_URL=f"sqlite:///{partial}")
+            for args in (["db", "upgrade"], ["demo", "load"]):
+                subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=env,
+                               check=True, capture_output=True)
+            # SQLite's backup, not a file copy: the demo is partly still in the write-ahead log.
+            source, target = sqlite3.connect(partial), sqlite3.connect(f"{partial}.copy")
+            source.backup(target)
+            source.close()
+            target.close()
+            os.replace(f"{partial}.copy", built)
+    copy = tmp_path_factory.mktemp(name) / "demo.db"
+    shutil.copyfile(built, copy)
+    return f"sqlite:///{copy}"
 
 
 def free_port() -> int:

@@ -47,9 +47,17 @@ def test_demo_accounts_are_never_made_in_production(tmp_path):
     assert second.returncode == 1 and "already exists" in second.stderr
 
 
-def test_cli_user_create_checks_role_and_scope(cli_env):
-    _run(["db", "upgrade"], cli_env)
-    _run(["demo", "load"], cli_env)
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """A demo SQLite file migrated and loaded by the command line, with what each step said."""
+    env = koppel_env()
+    env["KOPPEL_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'demo.db'}"
+    upgraded = _run(["db", "upgrade"], env)
+    return env, upgraded, _run(["demo", "load"], env)
+
+
+def test_cli_user_create_checks_role_and_scope(loaded):
+    cli_env = loaded[0]
     ok = _run(["user", "create", "--email", "makelaar@haarlem.nl", "--password",
                "lang-genoeg-wachtwoord", "--role", "broker", "--municipality", "GM0392"],
               cli_env)
@@ -60,21 +68,14 @@ def test_cli_user_create_checks_role_and_scope(cli_env):
     assert bad.returncode == 1 and "municipality" in bad.stderr
 
 
-@pytest.fixture
-def cli_env(tmp_path):
-    env = koppel_env()
-    env["KOPPEL_DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.db'}"
-    return env
-
-
 def _run(args, env):
     return subprocess.run(KOPPEL + args, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120, check=True).stdout
 
 
-def test_cli_migrates_loads_and_serves_the_demo(cli_env):
-    assert "database at head" in _run(["db", "upgrade"], cli_env)
-    first = _run(["demo", "load"], cli_env)
+def test_cli_migrates_loads_and_serves_the_demo(loaded):
+    cli_env, upgraded, first = loaded
+    assert "database at head" in upgraded
     assert "28 initiatives added" in first
     for login in ("broker@demo.koppel.nl", "broker-rotterdam@demo.koppel.nl",
                   "consultant@demo.koppel.nl", "staff@demo.koppel.nl", "admin@demo.koppel.nl",

@@ -17,7 +17,7 @@ from db.models import Fund, Initiative, LoginThrottle, Match, Need
 from db.types import utcnow
 from services import cli
 from services.notifications import service as notifications
-from tests.helpers import free_port, koppel_env, wait_for_http
+from tests.helpers import demo_database, free_port, koppel_env, wait_for_http
 from tests.test_auth import PASSWORD, login
 from tests.test_permissions import walk
 from tests.test_web_auth import csrf_token, signed_in_as, web_login
@@ -29,9 +29,7 @@ KOPPEL = [sys.executable, "-m", "services.cli"]
 @pytest.fixture(scope="module")
 def served_demo(tmp_path_factory):
     """`koppel serve` on the demo's SQLite file, as `make demo` runs it."""
-    env = koppel_env(KOPPEL_DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('door') / 'd.db'}")
-    for args in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run(KOPPEL + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    env = koppel_env(KOPPEL_DATABASE_URL=demo_database(tmp_path_factory, "door"))
     port = free_port()
     server = subprocess.Popen(KOPPEL + ["serve", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
