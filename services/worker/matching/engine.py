@@ -86,26 +86,28 @@ def _hash(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return (mixed >> np.uint64(64 - HASH_BITS)).astype(np.intp)
 
 
-def _drop_decided(kind: str, inputs: Inputs, need_ids: np.ndarray, res_ids: np.ndarray):
+def _undecided(kind: str, inputs: Inputs, need: np.ndarray, res_ids: np.ndarray
+               ) -> np.ndarray | None:
+    """Positions of the pairs (need rows, resource ids) nobody decided on yet; None when
+    that is every pair."""
     decided = inputs.decided.get(kind)
     if decided is None or len(decided) == 0:
-        return np.ones(len(need_ids), dtype=bool)
-    return ~_member(need_ids, res_ids, decided)
+        return None
+    # Only needs with a decided pair can lose one: look those up, not every pair.
+    touched = np.isin(inputs.needs.ids, np.unique(decided >> 32))[need]
+    drop = np.flatnonzero(touched)[_member(inputs.needs.ids[need[touched]], res_ids[touched],
+                                           decided)]
+    if len(drop) == 0:
+        return None
+    return np.setdiff1d(np.arange(len(need)), drop, assume_unique=True)
 
 
 def _shortlist(kind: str, inputs: Inputs, cfg: Config, need, res, res_ids, score, parts):
     """Drop decided pairs and keep the best cfg.shortlist candidates per need (ranked with
     the steadiness bonus, so a shown proposal is not cut before the assignment sees it)."""
-    rows = None
-    decided = inputs.decided.get(kind)
-    if decided is not None and len(decided):
-        # Only needs with a decided pair can lose one: look those up, not every pair.
-        touched = np.isin(inputs.needs.ids, np.unique(decided >> 32))[need]
-        drop = np.flatnonzero(touched)[_member(inputs.needs.ids[need[touched]],
-                                               res_ids[res[touched]], decided)]
-        if len(drop):
-            rows = np.setdiff1d(np.arange(len(need)), drop, assume_unique=True)
-            need, res, score = need[rows], res[rows], score[rows]
+    rows = _undecided(kind, inputs, need, res_ids[res])
+    if rows is not None:
+        need, res, score = need[rows], res[rows], score[rows]
     shown = inputs.incumbent.get(kind)
     if shown is None or len(shown) == 0:
         short = assign.top_k(need, score, cfg.shortlist)
@@ -247,7 +249,8 @@ def candidates(inputs: Inputs, cfg: Config) -> dict[str, Candidates]:
 
     rows = np.flatnonzero(np.isin(needs.kind, list(served("instrument"))))
     need, inst, score, parts = money.instrument_pairs(needs, rows, inputs.instruments)
-    keep = _drop_decided("instrument", inputs, needs.ids[need], inputs.instruments.ids[inst])
+    keep = _undecided("instrument", inputs, need, inputs.instruments.ids[inst])
+    keep = slice(None) if keep is None else keep
     need, inst, score = need[keep], inst[keep], score[keep]
     parts = {k: v[keep] for k, v in parts.items()}
     parts["steady"] = steady_bonus("instrument", inputs, needs.ids[need],
