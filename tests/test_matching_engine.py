@@ -268,3 +268,50 @@ def test_a_resource_at_its_cap_gets_no_new_proposal_and_one_below_it_gets_one():
     need, resource, score = np.arange(3), np.zeros(3, np.int64), np.full(3, 0.9, np.float32)
     assert assign.flow(need, resource, score, 1, np.array([3]), np.array([3]), 0.08).size == 0
     assert assign.flow(need, resource, score, 1, np.array([3]), np.array([2]), 0.08).size == 1
+
+
+def test_a_resource_only_one_pair_asks_for_still_pays_its_exposure_and_respects_its_cap():
+    # Each resource is asked by one pair only, so the flow sends the pair straight to the sink:
+    # the exposure of the resource's first free slot must still be counted, and no room means
+    # no proposal.
+    need, resource = np.zeros(2, np.int64), np.array([0, 1])
+    score = np.array([0.9, 0.8], np.float32)
+    chosen = assign.flow(need, resource, score, 1, np.array([3, 3]), np.array([2, 0]), 0.08)
+    # 0.9 with two open proposals (cost 100 + 160) loses to 0.8 with none (cost 200).
+    assert resource[chosen].tolist() == [1]
+    full = assign.flow(np.array([0]), np.array([0]), np.array([0.9], np.float32), 1,
+                       np.array([2]), np.array([2]), 0.08)
+    assert full.size == 0
+
+
+@given(st.integers(0, 2**16))
+@settings(max_examples=25, deadline=None)
+def test_narrowing_a_shortlist_to_its_contenders_changes_nothing(seed):
+    rng = np.random.default_rng(seed)
+    # Big groups (so the narrowing happens) and one smaller than any k.
+    sizes = np.r_[5, rng.integers(3000, 8000, rng.integers(1, 20))]
+    groups = np.repeat(np.arange(len(sizes)) * 7, sizes)
+    score = rng.random(len(groups)).astype(np.float32)
+    if seed % 2:
+        score = (np.round(score * 20) / 20).astype(np.float32)  # many ties
+    k = int(rng.integers(1, 30))
+    order, rank = assign.rank_within(groups, score)
+    assert np.array_equal(assign.top_k(groups, score, k), np.sort(order[rank < k]))
+    # With a bonus of up to 0.05 for some pairs, the best k still lie among the contenders.
+    near = assign.contenders(groups, score, k, slack=engine.STEADY_MARGIN)
+    bonus = np.where(rng.random(len(groups)) < 0.1, engine.STEADY_MARGIN, 0).astype(np.float32)
+    best = assign.top_k(groups, score + bonus, k)
+    assert near is not None and len(near) < len(groups)
+    assert np.isin(best, near).all()
+    assert np.array_equal(near[assign.top_k(groups[near], (score + bonus)[near], k)], best)
+
+
+def test_pairs_are_found_among_keys_as_a_plain_lookup_finds_them():
+    rng = np.random.default_rng(3)
+    need_ids, res_ids = rng.integers(1, 5000, 200_000), rng.integers(1, 90_000, 200_000)
+    keys = np.unique(np.r_[engine.pair_keys(need_ids[::50], res_ids[::50]),
+                           engine.pair_keys(rng.integers(1, 5000, 3000),
+                                            rng.integers(1, 90_000, 3000))])
+    found = engine._member(need_ids, res_ids, keys)
+    assert found.sum() >= len(need_ids[::50])
+    assert np.array_equal(found, np.isin(engine.pair_keys(need_ids, res_ids), keys))

@@ -297,3 +297,25 @@ def test_no_volunteer_holds_more_than_three_open_proposals(connection, session, 
         Match.status.in_(("proposed", "approved", "active"))).group_by(Match.resource_id)
         .order_by(func.count().desc())).first()
     assert busiest == MAX_OPEN_PER_VOLUNTEER
+
+
+def test_a_bulk_write_keeps_every_character_of_reasons_and_explanations(session):
+    # Over 1,000 rows go through COPY on PostgreSQL (formatted by us), in batches elsewhere:
+    # tabs, newlines, backslashes, quotes and accents come back as they went in.
+    need = need_of(session, "BUUV", "volunteers")
+    now = utcnow()
+    odd = 'tab\there · nieuwe\nregel \\ "aanhalingsteken" één'
+    rows = [{"need_id": need.id, "resource_kind": "volunteer", "resource_id": 900_000 + i,
+             "call_id": None, "score": 0.5 + i / 10_000,
+             "reasons": [{"code": "text", "value": odd}], "explanation": f"{odd} {i}",
+             "status": "proposed", "run_id": None, "created_at": now, "updated_at": now}
+            for i in range(1_001)]
+    matching._insert(session, rows)
+    session.expire_all()
+    stored = session.exec(select(Match).where(Match.need_id == need.id,
+                                              Match.resource_id >= 900_000)
+                          .order_by(Match.resource_id)).all()
+    assert len(stored) == 1_001
+    assert stored[7].explanation == f"{odd} 7" and stored[7].reasons[0]["value"] == odd
+    assert stored[7].score == 0.5007 and stored[7].call_id is None
+    assert stored[7].created_at == now
